@@ -1,0 +1,157 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/apiconform/apiconform/suites"
+)
+
+// ConsoleOptions shape the console summary.
+type ConsoleOptions struct {
+	Color   bool // ANSI colours (off for NO_COLOR and non-terminals)
+	Verbose bool // also list notes and skipped reasons
+}
+
+// UseColor reports whether output to f should be coloured: f is a
+// terminal, NO_COLOR is unset and TERM is not "dumb".
+func UseColor(f *os.File, getenv func(string) string) bool {
+	if getenv("NO_COLOR") != "" || getenv("TERM") == "dumb" {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+type palette struct{ on bool }
+
+func (p palette) paint(code, s string) string {
+	if !p.on {
+		return s
+	}
+	return "\x1b[" + code + "m" + s + "\x1b[0m"
+}
+
+func (p palette) outcome(o suites.Outcome) string {
+	switch o {
+	case suites.Pass:
+		return p.paint("32", "pass")
+	case suites.Fail:
+		return p.paint("1;31", "FAIL")
+	case suites.Error:
+		return p.paint("33", "ERROR")
+	case suites.NotRun:
+		return p.paint("33", "not run")
+	}
+	return p.paint("2", string(o))
+}
+
+// WriteConsole writes the human summary of run: a table of endpoint,
+// case, expected, got and outcome, then failures, warnings and errors
+// with their consumer impact, then the verdict line.
+func WriteConsole(w io.Writer, run *Run, opts ConsoleOptions) error {
+	p := palette{opts.Color}
+	var b strings.Builder
+	fmt.Fprintf(&b, "apiconform %s · profile %s · %s\n\n", run.Version, run.Profile, run.Target)
+
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ENDPOINT\tCASE\tEXPECTED\tGOT\tOUTCOME")
+	for _, c := range run.Cases {
+		if c.Outcome == suites.Skipped && !opts.Verbose {
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Endpoint, c.Case, clip(c.Expected, 48), got(c), p.outcome(c.Outcome))
+	}
+	tw.Flush()
+
+	section := func(title string, lines []string) {
+		if len(lines) == 0 {
+			return
+		}
+		fmt.Fprintf(&b, "\n%s\n", title)
+		for _, l := range lines {
+			b.WriteString(l)
+		}
+	}
+	var failures, warnings, errors, skipped, notes []string
+	for _, c := range run.Cases {
+		for _, f := range c.Failures {
+			failures = append(failures, finding(p, "31", f))
+		}
+		for _, f := range c.Warnings {
+			warnings = append(warnings, finding(p, "33", f))
+		}
+		switch c.Outcome {
+		case suites.Error, suites.NotRun:
+			errors = append(errors, fmt.Sprintf("  %s %s\n", p.paint("33", c.ID+":"), c.Reason))
+		case suites.Skipped:
+			skipped = append(skipped, fmt.Sprintf("  %s: %s\n", c.ID, c.Reason))
+		}
+		for _, n := range c.Notes {
+			notes = append(notes, fmt.Sprintf("  %s: %s\n", c.ID, n.Message))
+		}
+	}
+	section("Failures", failures)
+	section("Warnings", warnings)
+	section("Errors (inconclusive: not a verdict on the API)", errors)
+	if opts.Verbose {
+		section("Skipped", skipped)
+		section("Notes", notes)
+	} else if len(skipped) > 0 {
+		fmt.Fprintf(&b, "\n%d cases skipped (not configured or not applicable); -v lists them.\n", len(skipped))
+	}
+
+	verdict := map[Verdict]string{
+		VerdictPass: p.paint("1;32", "PASS"), VerdictFail: p.paint("1;31", "FAIL"),
+		VerdictInconclusive: p.paint("1;33", "INCONCLUSIVE"), VerdictInterrupted: p.paint("1;33", "INTERRUPTED"),
+	}[run.Verdict]
+	k := run.Counts
+	fmt.Fprintf(&b, "\n%s  %d passed, %d failed, %d errors, %d skipped", verdict, k.Pass, k.Fail, k.Error, k.Skipped)
+	if k.NotRun > 0 {
+		fmt.Fprintf(&b, ", %d not run", k.NotRun)
+	}
+	if k.Warnings == 1 {
+		b.WriteString(", 1 warning")
+	} else if k.Warnings > 1 {
+		fmt.Fprintf(&b, ", %d warnings", k.Warnings)
+	}
+	fmt.Fprintf(&b, " in %s\n", (time.Duration(run.DurationMS) * time.Millisecond).String())
+	if run.Interrupted != "" {
+		fmt.Fprintf(&b, "stopped early: %s\n", run.Interrupted)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func finding(p palette, color string, f suites.Finding) string {
+	s := fmt.Sprintf("  %s\n", p.paint(color, f.Message))
+	if f.Impact != "" {
+		s += fmt.Sprintf("    impact: %s\n", f.Impact)
+	}
+	if f.Source != "" && !strings.HasPrefix(f.Source, "profile ") {
+		s += fmt.Sprintf("    source: %s\n", f.Source)
+	}
+	return s
+}
+
+func got(c Case) string {
+	switch {
+	case c.Response != nil:
+		return fmt.Sprint(c.Response.Status)
+	case c.Outcome == suites.Error:
+		return "—"
+	}
+	return ""
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

@@ -1,0 +1,218 @@
+package reports
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/apiconform/apiconform/suites"
+)
+
+// The JUnit XML shape read by Jenkins, GitLab and GitHub test reporters.
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Time     string       `xml:"time,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name       string          `xml:"name,attr"`
+	Tests      int             `xml:"tests,attr"`
+	Failures   int             `xml:"failures,attr"`
+	Errors     int             `xml:"errors,attr"`
+	Skipped    int             `xml:"skipped,attr"`
+	Time       string          `xml:"time,attr"`
+	Timestamp  string          `xml:"timestamp,attr"`
+	Package    string          `xml:"package,attr"`
+	Properties *junitProps     `xml:"properties"`
+	Cases      []junitTestCase `xml:"testcase"`
+}
+
+type junitProps struct {
+	Items []junitProp `xml:"property"`
+}
+
+type junitProp struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
+}
+
+type junitTestCase struct {
+	Name       string        `xml:"name,attr"`
+	Classname  string        `xml:"classname,attr"`
+	Time       string        `xml:"time,attr"`
+	Properties *junitProps   `xml:"properties"`
+	Skipped    *junitMessage `xml:"skipped"`
+	Error      *junitMessage `xml:"error"`
+	Failure    *junitMessage `xml:"failure"`
+	SystemOut  string        `xml:"system-out,omitempty"`
+}
+
+type junitMessage struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr,omitempty"`
+	Text    string `xml:",chardata"`
+}
+
+// WriteJUnit writes run as JUnit XML: one testsuite per endpoint and
+// profile, one testcase per case named after the case kind, with the
+// endpoint as classname. Warnings and notes are properties and
+// system-out of their case, never failures.
+func WriteJUnit(w io.Writer, run *Run) error {
+	doc := junitSuites{Name: "apiconform", Time: seconds(float64(run.DurationMS))}
+	index := map[string]int{}
+	var suiteMS []float64
+	for _, c := range run.Cases {
+		key := c.Endpoint + " (" + c.Profile + ")"
+		i, ok := index[key]
+		if !ok {
+			i = len(doc.Suites)
+			index[key] = i
+			suiteMS = append(suiteMS, 0)
+			doc.Suites = append(doc.Suites, junitSuite{
+				Name: "apiconform " + key, Package: "apiconform", Timestamp: run.Started.Format("2006-01-02T15:04:05"),
+				Properties: &junitProps{Items: []junitProp{
+					{"target", run.Target}, {"profile", c.Profile}, {"endpoint", c.Endpoint}, {"tool", "apiconform " + run.Version},
+				}},
+			})
+		}
+		s := &doc.Suites[i]
+		s.Cases = append(s.Cases, junitCase(c))
+		suiteMS[i] += c.DurationMS
+		s.Tests++
+		switch c.Outcome {
+		case suites.Fail:
+			s.Failures++
+		case suites.Error, suites.NotRun:
+			s.Errors++
+		case suites.Skipped:
+			s.Skipped++
+		}
+	}
+	for i := range doc.Suites {
+		s := &doc.Suites[i]
+		s.Time = seconds(suiteMS[i])
+		doc.Tests += s.Tests
+		doc.Failures += s.Failures
+		doc.Errors += s.Errors
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+func junitCase(c Case) junitTestCase {
+	tc := junitTestCase{Name: c.Case, Classname: "apiconform." + c.Endpoint, Time: seconds(c.DurationMS)}
+	props := []junitProp{{"profile", c.Profile}, {"case", c.Case}, {"endpoint", c.Endpoint}, {"outcome", string(c.Outcome)}}
+	if c.Expected != "" {
+		props = append(props, junitProp{"expected", c.Expected})
+	}
+	if len(c.ExpectedStatus) > 0 {
+		props = append(props, junitProp{"expected_status", joinInts(c.ExpectedStatus)})
+	}
+	if c.Response != nil {
+		props = append(props, junitProp{"actual_status", strconv.Itoa(c.Response.Status)})
+	}
+	for _, w := range c.Warnings {
+		props = append(props, junitProp{"warning", w.Message})
+	}
+	for _, n := range c.Notes {
+		props = append(props, junitProp{"note", n.Message})
+	}
+	tc.Properties = &junitProps{Items: props}
+
+	switch c.Outcome {
+	case suites.Fail:
+		first := c.Failures[0]
+		tc.Failure = &junitMessage{Message: first.Message, Type: first.Check, Text: failureText(c)}
+	case suites.Error, suites.NotRun:
+		tc.Error = &junitMessage{Message: c.Reason, Type: string(c.Outcome), Text: c.Reason + "\n\n" + exchangeText(c)}
+	case suites.Skipped:
+		tc.Skipped = &junitMessage{Message: c.Reason}
+	}
+	tc.SystemOut = systemOut(c)
+	return tc
+}
+
+func failureText(c Case) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "expected: %s\n\n", c.Expected)
+	for _, f := range c.Failures {
+		fmt.Fprintf(&b, "- %s\n", f.Message)
+		if f.Impact != "" {
+			fmt.Fprintf(&b, "  impact: %s\n", f.Impact)
+		}
+		if f.Source != "" {
+			fmt.Fprintf(&b, "  source: %s\n", f.Source)
+		}
+	}
+	b.WriteString("\n")
+	b.WriteString(exchangeText(c))
+	return b.String()
+}
+
+// exchangeText writes the request and the response as a reader would
+// want them in a failure: the request line, the status, headers and body.
+func exchangeText(c Case) string {
+	var b strings.Builder
+	if c.Request.URL != "" {
+		fmt.Fprintf(&b, "> %s %s\n", c.Request.Method, c.Request.URL)
+		for _, k := range SortedHeaderNames(c.Request.Headers) {
+			fmt.Fprintf(&b, "> %s: %s\n", k, c.Request.Headers[k])
+		}
+	}
+	if r := c.Response; r != nil {
+		fmt.Fprintf(&b, "< %d\n", r.Status)
+		for _, k := range SortedHeaderNames(r.Headers) {
+			fmt.Fprintf(&b, "< %s: %s\n", k, r.Headers[k])
+		}
+		if r.Body != "" {
+			b.WriteString("<\n" + r.Body)
+			if r.BodyTruncated {
+				fmt.Fprintf(&b, "\n[body truncated: %d bytes in all]", r.BodyBytes)
+			}
+			b.WriteString("\n")
+		}
+	}
+	return b.String()
+}
+
+func systemOut(c Case) string {
+	var b strings.Builder
+	for _, w := range c.Warnings {
+		fmt.Fprintf(&b, "warning: %s\n", w.Message)
+		if w.Impact != "" {
+			fmt.Fprintf(&b, "  impact: %s\n", w.Impact)
+		}
+	}
+	for _, n := range c.Notes {
+		fmt.Fprintf(&b, "note: %s\n", n.Message)
+	}
+	if c.Outcome == suites.Pass {
+		b.WriteString(exchangeText(c))
+	}
+	return b.String()
+}
+
+func seconds(ms float64) string { return strconv.FormatFloat(ms/1000, 'f', 3, 64) }
+
+func joinInts(v []int) string {
+	s := make([]string, len(v))
+	for i, n := range v {
+		s[i] = strconv.Itoa(n)
+	}
+	return strings.Join(s, ",")
+}

@@ -1,0 +1,214 @@
+// Package reports turns the judge's results into the artifacts of a run:
+// results.json (the model every other report and `diff` read), junit.xml
+// and the console summary.
+package reports
+
+import (
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/apiconform/apiconform/suites"
+)
+
+// Verdict is the outcome of a whole run.
+type Verdict string
+
+// The verdicts, by the exit code they lead to.
+const (
+	VerdictPass         Verdict = "pass"         // every case passed or was skipped
+	VerdictFail         Verdict = "fail"         // at least one case failed
+	VerdictInconclusive Verdict = "inconclusive" // no failure, but errors (transport, 429)
+	VerdictInterrupted  Verdict = "interrupted"  // stopped by a signal or the deadline
+)
+
+// BodyExcerpt is how much of a body the reports keep.
+const BodyExcerpt = 4096
+
+// Run is a whole run as results.json records it.
+type Run struct {
+	Tool        string    `json:"tool"`
+	Version     string    `json:"version"`
+	Target      string    `json:"target"`
+	Profile     string    `json:"profile"`
+	Started     time.Time `json:"started"`
+	DurationMS  int64     `json:"duration_ms"`
+	Verdict     Verdict   `json:"verdict"`
+	Interrupted string    `json:"interrupted,omitempty"` // why the run stopped early
+	Counts      Counts    `json:"counts"`
+	Cases       []Case    `json:"cases"`
+}
+
+// Counts sums the outcomes of a run.
+type Counts struct {
+	Pass     int `json:"pass"`
+	Fail     int `json:"fail"`
+	Error    int `json:"error"`
+	Skipped  int `json:"skipped"`
+	NotRun   int `json:"not_run"`
+	Warnings int `json:"warnings"`
+}
+
+// Case is one case's record in results.json.
+type Case struct {
+	ID             string           `json:"id"`
+	Endpoint       string           `json:"endpoint"`
+	Case           string           `json:"case"`
+	Profile        string           `json:"profile"`
+	Outcome        suites.Outcome   `json:"outcome"`
+	Labels         []string         `json:"labels,omitempty"`
+	Request        Request          `json:"request"`
+	Response       *Response        `json:"response,omitempty"`
+	Expected       string           `json:"expected,omitempty"`
+	ExpectedStatus []int            `json:"expected_status,omitempty"`
+	Failures       []suites.Finding `json:"failures"`
+	Warnings       []suites.Finding `json:"warnings,omitempty"`
+	Notes          []suites.Finding `json:"notes,omitempty"`
+	Impact         string           `json:"impact,omitempty"`
+	Reason         string           `json:"reason,omitempty"` // why skipped, error or not run
+	Attempts       int              `json:"attempts,omitempty"`
+	DurationMS     float64          `json:"duration_ms"`
+}
+
+// Request is the request as sent, secrets replaced.
+type Request struct {
+	Method  string            `json:"method,omitempty"`
+	URL     string            `json:"url,omitempty"`
+	Headers map[string]string `json:"headers,omitempty"`
+}
+
+// Response is the answer with a capped body.
+type Response struct {
+	Status        int               `json:"status"`
+	Headers       map[string]string `json:"headers"`
+	Body          string            `json:"body"`
+	BodyTruncated bool              `json:"body_truncated,omitempty"`
+	BodyBytes     int64             `json:"body_bytes"`
+}
+
+// Meta describes the run around the results.
+type Meta struct {
+	Version     string
+	Target      string
+	Profile     string
+	Started     time.Time
+	Duration    time.Duration
+	Interrupted string
+}
+
+// NewRun assembles the run record from the judge's results.
+func NewRun(meta Meta, results []*suites.Result) *Run {
+	run := &Run{
+		Tool: "apiconform", Version: meta.Version, Target: meta.Target, Profile: meta.Profile,
+		Started: meta.Started.UTC(), DurationMS: meta.Duration.Milliseconds(), Interrupted: meta.Interrupted,
+		Cases: make([]Case, 0, len(results)),
+	}
+	for _, r := range results {
+		run.Cases = append(run.Cases, newCase(r))
+	}
+	run.Tally()
+	return run
+}
+
+// Tally recounts the outcomes and sets the verdict.
+func (run *Run) Tally() {
+	run.Counts = Counts{}
+	for _, c := range run.Cases {
+		switch c.Outcome {
+		case suites.Pass:
+			run.Counts.Pass++
+		case suites.Fail:
+			run.Counts.Fail++
+		case suites.Error:
+			run.Counts.Error++
+		case suites.Skipped:
+			run.Counts.Skipped++
+		case suites.NotRun:
+			run.Counts.NotRun++
+		}
+		run.Counts.Warnings += len(c.Warnings)
+	}
+	switch {
+	case run.Interrupted != "":
+		run.Verdict = VerdictInterrupted
+	case run.Counts.Fail > 0:
+		run.Verdict = VerdictFail
+	case run.Counts.Error > 0 || run.Counts.NotRun > 0:
+		run.Verdict = VerdictInconclusive
+	default:
+		run.Verdict = VerdictPass
+	}
+}
+
+func newCase(r *suites.Result) Case {
+	c := Case{
+		ID: r.Case.ID, Endpoint: r.Case.Endpoint.Name, Case: string(r.Case.Kind), Profile: r.Profile,
+		Outcome: r.Outcome, Labels: r.Case.Labels, Expected: r.Expected, ExpectedStatus: r.ExpectedStatus,
+		Failures: r.Failures, Warnings: r.Warnings, Notes: r.Notes, Impact: r.Impact(), Reason: r.Reason,
+		Request: Request{Method: r.Case.Request.Method, URL: r.Case.Request.URL},
+	}
+	if c.Failures == nil {
+		c.Failures = []suites.Finding{}
+	}
+	if ex := r.Exchange; ex != nil {
+		c.Attempts = ex.Attempts
+		c.DurationMS = float64(ex.Duration.Microseconds()) / 1000
+		c.Request = Request{Method: ex.Request.Method, URL: ex.Request.URL, Headers: flatten(ex.Request.Header)}
+		if ex.Response != nil {
+			body := ex.Response.Body
+			truncated := ex.Response.Truncated
+			if len(body) > BodyExcerpt {
+				body, truncated = body[:BodyExcerpt], true
+			}
+			c.Response = &Response{
+				Status: ex.Response.Status, Headers: flatten(ex.Response.Header),
+				Body: toText(body), BodyTruncated: truncated, BodyBytes: ex.Response.Size,
+			}
+		}
+	}
+	return c
+}
+
+// toText keeps a body readable in JSON: invalid UTF-8 bytes become U+FFFD.
+func toText(b []byte) string {
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	return strings.ToValidUTF8(string(b), "\uFFFD")
+}
+
+func flatten(h http.Header) map[string]string {
+	if len(h) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(h))
+	for k, v := range h {
+		out[k] = strings.Join(v, ", ")
+	}
+	return out
+}
+
+// Endpoints lists the run's endpoints in case order.
+func (run *Run) Endpoints() []string {
+	var names []string
+	seen := map[string]bool{}
+	for _, c := range run.Cases {
+		if !seen[c.Endpoint] {
+			seen[c.Endpoint] = true
+			names = append(names, c.Endpoint)
+		}
+	}
+	return names
+}
+
+// SortedHeaderNames returns the keys of h in a stable order.
+func SortedHeaderNames(h map[string]string) []string {
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

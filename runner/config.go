@@ -1,0 +1,444 @@
+package runner
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/apiconform/apiconform/runner/plan"
+	"github.com/apiconform/apiconform/suites"
+)
+
+// Config is everything a run needs, loaded in this order, each layer
+// overriding the one before: built-in defaults < config file (--config) <
+// APICONFORM_* environment variables < flags given on the command line.
+type Config struct {
+	BaseURL        string        `yaml:"base_url"`        // BaseURL is the API root every endpoint path is joined to.
+	Profile        string        `yaml:"profile"`         // Profile is the default profile of every endpoint.
+	ReportDir      string        `yaml:"report_dir"`      // ReportDir receives junit.xml, results.json and the other artifacts.
+	LabelFilter    string        `yaml:"label_filter"`    // LabelFilter selects cases by label (Ginkgo syntax).
+	Timeout        time.Duration `yaml:"timeout"`         // Timeout bounds each request.
+	Concurrency    int           `yaml:"concurrency"`     // Concurrency is the most requests in flight at once.
+	MaxBody        int64         `yaml:"max_body"`        // MaxBody is the most bytes read from one body.
+	StrictWarnings bool          `yaml:"strict_warnings"` // StrictWarnings makes warn-level rules fail their case.
+
+	TokenEnv          string `yaml:"token_env"`           // TokenEnv names the environment variable holding the valid token.
+	ForbiddenTokenEnv string `yaml:"forbidden_token_env"` // ForbiddenTokenEnv names the variable holding a token without rights.
+	AuthHeader        string `yaml:"auth_header"`         // AuthHeader carries the credentials.
+	AuthScheme        string `yaml:"auth_scheme"`         // AuthScheme prefixes the token ("" for a raw API key).
+
+	RateLimitBurst int           `yaml:"rate_limit_burst"` // RateLimitBurst is the most requests of the rate-limit burst (0: off).
+	RetryAfterMax  time.Duration `yaml:"retry_after_max"`  // RetryAfterMax caps the wait before the recovery request.
+	WrongMethod    string        `yaml:"wrong_method"`     // WrongMethod enables the wrong-method case with this method.
+
+	Fields    plan.Fields                `yaml:"fields"`    // Fields are the default gjson paths of every endpoint.
+	Endpoints []EndpointConfig           `yaml:"endpoints"` // Endpoints lists the endpoints under test.
+	Profiles  map[string]*suites.Profile `yaml:"profiles"`  // Profiles defines house profiles or overrides cells of built-in ones.
+
+	ConfigFile string         `yaml:"-"` // ConfigFile is the YAML file that was loaded.
+	DryRun     bool           `yaml:"-"` // DryRun prints the plan and sends nothing.
+	Verbose    bool           `yaml:"-"` // Verbose adds notes, skipped cases and Ginkgo's own report.
+	Endpoint   EndpointConfig `yaml:"-"` // Endpoint is the endpoint described by flags or environment.
+}
+
+// EndpointConfig is one endpoint as the config file (or the flags) describe it.
+type EndpointConfig struct {
+	Name      string      `yaml:"name"`      // Name labels the endpoint's cases (default: from the path).
+	Path      string      `yaml:"path"`      // Path is joined to the base URL; "{id}" marks the ID of path style.
+	IDParam   string      `yaml:"id_param"`  // IDParam is the query parameter carrying IDs.
+	IDStyle   string      `yaml:"id_style"`  // IDStyle is comma, repeat or path.
+	Found     IDList      `yaml:"found"`     // Found are IDs that exist.
+	Missing   IDList      `yaml:"missing"`   // Missing are IDs that do not exist.
+	Malformed IDList      `yaml:"malformed"` // Malformed are syntactically invalid IDs.
+	MaxIDs    int         `yaml:"max_ids"`   // MaxIDs is the longest list the endpoint accepts (0: unknown).
+	Profile   string      `yaml:"profile"`   // Profile overrides the run's profile for this endpoint.
+	Fields    plan.Fields `yaml:"fields"`    // Fields override the gjson paths for this endpoint.
+}
+
+// IDList is a list of IDs that YAML may write as numbers or strings.
+type IDList []string
+
+// UnmarshalYAML accepts a sequence of scalars or a single scalar.
+func (l *IDList) UnmarshalYAML(node *yaml.Node) error {
+	switch node.Kind {
+	case yaml.ScalarNode:
+		*l = IDList{node.Value}
+		return nil
+	case yaml.SequenceNode:
+		out := make(IDList, 0, len(node.Content))
+		for _, n := range node.Content {
+			if n.Kind != yaml.ScalarNode {
+				return fmt.Errorf("line %d: an ID must be a number or a string", n.Line)
+			}
+			out = append(out, n.Value)
+		}
+		*l = out
+		return nil
+	}
+	return fmt.Errorf("line %d: expected a list of IDs", node.Line)
+}
+
+// Defaults returns the built-in defaults.
+func Defaults() Config {
+	return Config{
+		Profile:       "strict",
+		ReportDir:     "reports",
+		Timeout:       10 * time.Second,
+		Concurrency:   4,
+		MaxBody:       1 << 20,
+		AuthHeader:    "Authorization",
+		AuthScheme:    "Bearer",
+		RetryAfterMax: 10 * time.Second,
+		Endpoint:      EndpointConfig{IDParam: "id", IDStyle: string(plan.StyleComma)},
+	}
+}
+
+// UsageError is bad input from the user: a flag, a config key or an
+// environment variable. It leads to exit code 2.
+type UsageError struct{ Msg string }
+
+func (e *UsageError) Error() string { return e.Msg }
+
+func usagef(format string, args ...any) error {
+	return &UsageError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// endpointFlags are the flags that describe the single endpoint of a
+// flags-only run (or override the single endpoint of a config file).
+var endpointFlags = []string{"path", "name", "id-param", "id-style", "found", "missing", "malformed", "max-ids"}
+
+// runFlags defines the flags of `run` (and `detect`) on fs, bound to c,
+// with c's current values as defaults.
+func runFlags(fs *pflag.FlagSet, c *Config) {
+	fs.StringVar(&c.ConfigFile, "config", c.ConfigFile, "YAML config file (several endpoints, house profiles, field paths)")
+	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "API root URL, e.g. https://staging.example.com/api")
+	fs.StringVar(&c.Profile, "profile", c.Profile, "profile the API claims: strict, lenient, multi-status, partial-content, envelope, or a house profile")
+	fs.StringVar(&c.Endpoint.Path, "path", c.Endpoint.Path, "endpoint path, e.g. /items (path style: /items/{id})")
+	fs.StringVar(&c.Endpoint.Name, "name", c.Endpoint.Name, "endpoint name used in labels and reports (default: from the path)")
+	fs.StringVar(&c.Endpoint.IDParam, "id-param", c.Endpoint.IDParam, "query parameter that carries the IDs")
+	fs.StringVar(&c.Endpoint.IDStyle, "id-style", c.Endpoint.IDStyle, "how IDs are written: comma (?id=1,2), repeat (?id=1&id=2) or path (/items/{id})")
+	fs.StringSliceVar((*[]string)(&c.Endpoint.Found), "found", c.Endpoint.Found, "IDs that exist (comma-separated)")
+	fs.StringSliceVar((*[]string)(&c.Endpoint.Missing), "missing", c.Endpoint.Missing, "IDs that do not exist (comma-separated)")
+	fs.StringSliceVar((*[]string)(&c.Endpoint.Malformed), "malformed", c.Endpoint.Malformed, "syntactically invalid IDs (comma-separated)")
+	fs.IntVar(&c.Endpoint.MaxIDs, "max-ids", c.Endpoint.MaxIDs, "longest ID list the endpoint accepts; enables the oversized case")
+	fs.StringVar(&c.ReportDir, "report-dir", c.ReportDir, "directory for junit.xml, results.json and the other reports")
+	fs.StringVar(&c.LabelFilter, "label-filter", c.LabelFilter, "select cases by label, e.g. 'case:partial || auth' (labels: case:KIND, endpoint:NAME, profile:NAME, id-set, routing, auth, rate-limit)")
+	fs.DurationVar(&c.Timeout, "timeout", c.Timeout, "timeout of each request")
+	fs.IntVar(&c.Concurrency, "concurrency", c.Concurrency, "most requests in flight at once")
+	fs.Int64Var(&c.MaxBody, "max-body", c.MaxBody, "most bytes read from one response body; a larger body is an error")
+	fs.BoolVar(&c.StrictWarnings, "strict-warnings", c.StrictWarnings, "make warn-level rules fail their case")
+	fs.StringVar(&c.TokenEnv, "token-env", c.TokenEnv, "name of the environment variable that holds a valid token (enables the auth cases)")
+	fs.StringVar(&c.ForbiddenTokenEnv, "forbidden-token-env", c.ForbiddenTokenEnv, "name of the environment variable that holds a valid token without rights (enables auth-forbidden)")
+	fs.StringVar(&c.AuthHeader, "auth-header", c.AuthHeader, "header that carries the credentials")
+	fs.StringVar(&c.AuthScheme, "auth-scheme", c.AuthScheme, `scheme before the token; "" sends the raw token (API-key headers)`)
+	fs.IntVar(&c.RateLimitBurst, "rate-limit-burst", c.RateLimitBurst, "most requests of the rate-limit burst, sent after every other case (0: off)")
+	fs.DurationVar(&c.RetryAfterMax, "retry-after-max", c.RetryAfterMax, "longest wait for Retry-After before the recovery request")
+	fs.StringVar(&c.WrongMethod, "wrong-method", c.WrongMethod, "enable the wrong-method case with this method, e.g. DELETE (sent to missing IDs)")
+	fs.BoolVar(&c.DryRun, "dry-run", c.DryRun, "print the plan and send nothing")
+	fs.BoolVarP(&c.Verbose, "verbose", "v", c.Verbose, "also list skipped cases, notes and the judge's own report")
+}
+
+// EnvName is the environment variable that sets a flag: --base-url is
+// APICONFORM_BASE_URL.
+func EnvName(flag string) string {
+	return "APICONFORM_" + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))
+}
+
+// LoadConfig builds the run configuration from args and the environment
+// (looked up with getenv), layering defaults < file < environment < flags.
+// newFlags defines the command's flags on a set bound to a Config.
+func LoadConfig(args []string, lookupEnv func(string) (string, bool), newFlags func(*Config) *pflag.FlagSet) (*Config, error) {
+	// First pass: only to find --config (and to reject bad flags early).
+	first := Defaults()
+	if err := newFlags(&first).Parse(args); err != nil {
+		return nil, usagef("%s", err.Error())
+	}
+	path := first.ConfigFile
+	if path == "" {
+		path, _ = lookupEnv(EnvName("config"))
+	}
+
+	cfg := Defaults()
+	if path != "" {
+		if err := loadFile(path, &cfg); err != nil {
+			return nil, err
+		}
+		cfg.ConfigFile = path
+	}
+	endpointSet := map[string]bool{}
+	envFlags := newFlags(&cfg)
+	var envErr error
+	envFlags.VisitAll(func(f *pflag.Flag) {
+		if f.Name == "config" || envErr != nil {
+			return
+		}
+		v, ok := lookupEnv(EnvName(f.Name))
+		if !ok {
+			return
+		}
+		if err := envFlags.Set(f.Name, v); err != nil {
+			envErr = usagef("%s=%q: %s", EnvName(f.Name), v, err.Error())
+			return
+		}
+		if slices.Contains(endpointFlags, f.Name) {
+			endpointSet[f.Name] = true
+		}
+	})
+	if envErr != nil {
+		return nil, envErr
+	}
+	flags := newFlags(&cfg)
+	if err := flags.Parse(args); err != nil {
+		return nil, usagef("%s", err.Error())
+	}
+	flags.Visit(func(f *pflag.Flag) {
+		if slices.Contains(endpointFlags, f.Name) {
+			endpointSet[f.Name] = true
+		}
+	})
+	if len(flags.Args()) > 0 {
+		return nil, usagef("unexpected argument %q (flags take the form --name value)", flags.Args()[0])
+	}
+	if err := cfg.mergeFlagEndpoint(endpointSet); err != nil {
+		return nil, err
+	}
+	return &cfg, nil
+}
+
+func loadFile(path string, cfg *Config) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return usagef("--config %s: %s", path, errors.Unwrap(err))
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(cfg); err != nil {
+		if errors.Is(err, io.EOF) {
+			return usagef("--config %s: the file is empty", path)
+		}
+		return usagef("--config %s: %s", path, yamlMessage(err))
+	}
+	return nil
+}
+
+// yamlMessage folds a YAML error into one line naming the key and line.
+func yamlMessage(err error) string {
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		return strings.Join(te.Errors, "; ")
+	}
+	return strings.TrimPrefix(err.Error(), "yaml: ")
+}
+
+// mergeFlagEndpoint applies the endpoint flags: they describe the only
+// endpoint of a run without config endpoints, or override the one endpoint
+// of a config file. With several endpoints they would be ambiguous.
+func (c *Config) mergeFlagEndpoint(set map[string]bool) error {
+	if len(set) == 0 {
+		return nil
+	}
+	switch len(c.Endpoints) {
+	case 0:
+		c.Endpoints = []EndpointConfig{c.Endpoint}
+	case 1:
+		ep := &c.Endpoints[0]
+		f := c.Endpoint
+		for name := range set {
+			switch name {
+			case "path":
+				ep.Path = f.Path
+			case "name":
+				ep.Name = f.Name
+			case "id-param":
+				ep.IDParam = f.IDParam
+			case "id-style":
+				ep.IDStyle = f.IDStyle
+			case "found":
+				ep.Found = f.Found
+			case "missing":
+				ep.Missing = f.Missing
+			case "malformed":
+				ep.Malformed = f.Malformed
+			case "max-ids":
+				ep.MaxIDs = f.MaxIDs
+			}
+		}
+	default:
+		names := make([]string, 0, len(set))
+		for n := range set {
+			names = append(names, "--"+n)
+		}
+		slices.Sort(names)
+		return usagef("%s describe one endpoint, but %s lists %d; select endpoints with --label-filter 'endpoint:NAME'",
+			strings.Join(names, ", "), c.ConfigFile, len(c.Endpoints))
+	}
+	return nil
+}
+
+// Resolved is a validated configuration, ready to plan.
+type Resolved struct {
+	*Config
+	Endpoints []*plan.Endpoint
+	Profiles  suites.Profiles
+}
+
+// Resolve validates c and resolves endpoints and profiles. Every error
+// names the flag or config key at fault.
+func (c *Config) Resolve() (*Resolved, error) {
+	if c.BaseURL == "" {
+		return nil, usagef("--base-url is required (or base_url in the config file, or %s)", EnvName("base-url"))
+	}
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, usagef("--base-url %q: must be an absolute http:// or https:// URL", c.BaseURL)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return nil, usagef("--base-url %q: must not carry a query or fragment", c.BaseURL)
+	}
+	if c.Timeout <= 0 {
+		return nil, usagef("--timeout %s: must be positive", c.Timeout)
+	}
+	if c.Concurrency < 1 || c.Concurrency > 256 {
+		return nil, usagef("--concurrency %d: must be between 1 and 256", c.Concurrency)
+	}
+	if c.MaxBody < 1 {
+		return nil, usagef("--max-body %d: must be at least 1 byte", c.MaxBody)
+	}
+	if c.RateLimitBurst < 0 || c.RateLimitBurst > 100000 {
+		return nil, usagef("--rate-limit-burst %d: must be between 0 and 100000", c.RateLimitBurst)
+	}
+	if c.RetryAfterMax < 0 {
+		return nil, usagef("--retry-after-max %s: must not be negative", c.RetryAfterMax)
+	}
+	if m := c.WrongMethod; m != "" && !isMethodToken(m) {
+		return nil, usagef("--wrong-method %q: not an HTTP method", m)
+	}
+	if c.ReportDir == "" {
+		return nil, usagef("--report-dir must not be empty")
+	}
+	if c.ForbiddenTokenEnv != "" && c.TokenEnv == "" {
+		return nil, usagef("--forbidden-token-env needs --token-env as well (the valid token)")
+	}
+	if c.TokenEnv != "" && !validHeaderName(c.AuthHeader) {
+		return nil, usagef("--auth-header %q: not a valid header name", c.AuthHeader)
+	}
+	profiles, err := suites.LoadProfiles(c.Profiles)
+	if err != nil {
+		return nil, usagef("config %s: %s", orFlags(c.ConfigFile), err.Error())
+	}
+	if _, ok := profiles[c.Profile]; !ok {
+		return nil, usagef("--profile %q: unknown profile (known: %s)", c.Profile, strings.Join(profiles.Names(), ", "))
+	}
+	if len(c.Endpoints) == 0 {
+		return nil, usagef("no endpoint to test: give --path with --found/--missing/--malformed, or a config file with endpoints")
+	}
+	defaults := c.Fields.Or(plan.DefaultFields())
+	seen := map[string]bool{}
+	r := &Resolved{Config: c, Profiles: profiles}
+	for i, ec := range c.Endpoints {
+		ep, err := ec.resolve(defaults, c.Profile, profiles)
+		where := "--path"
+		if c.ConfigFile != "" {
+			where = fmt.Sprintf("endpoints[%d]", i)
+		}
+		if err != nil {
+			return nil, usagef("%s: %s", where, err.Error())
+		}
+		if seen[ep.Name] {
+			return nil, usagef("%s: endpoint name %q is used twice; give each endpoint its own name", where, ep.Name)
+		}
+		seen[ep.Name] = true
+		r.Endpoints = append(r.Endpoints, ep)
+	}
+	return r, nil
+}
+
+func (ec EndpointConfig) resolve(fields plan.Fields, profile string, profiles suites.Profiles) (*plan.Endpoint, error) {
+	ep := &plan.Endpoint{
+		Name: ec.Name, Path: ec.Path, IDParam: ec.IDParam, IDStyle: plan.IDStyle(ec.IDStyle),
+		Found: ec.Found, Missing: ec.Missing, Malformed: ec.Malformed, MaxIDs: ec.MaxIDs,
+		Profile: ec.Profile, Fields: ec.Fields.Or(fields),
+	}
+	if ep.IDParam == "" {
+		ep.IDParam = "id"
+	}
+	if ep.IDStyle == "" {
+		ep.IDStyle = plan.StyleComma
+	}
+	if ep.Profile == "" {
+		ep.Profile = profile
+	}
+	switch {
+	case ep.Path == "" || !strings.HasPrefix(ep.Path, "/"):
+		return nil, fmt.Errorf("path %q: must start with /", ep.Path)
+	case strings.ContainsAny(ep.Path, "?#"):
+		return nil, fmt.Errorf("path %q: must not carry a query or fragment", ep.Path)
+	case !ep.IDStyle.Valid():
+		return nil, fmt.Errorf("id_style %q: must be comma, repeat or path", ep.IDStyle)
+	case ep.IDStyle != plan.StylePath && strings.Contains(ep.Path, "{id}"):
+		return nil, fmt.Errorf("path %q has {id}: use id_style path (--id-style path)", ep.Path)
+	case ep.MaxIDs < 0:
+		return nil, fmt.Errorf("max_ids %d: must not be negative", ep.MaxIDs)
+	case ep.MaxIDs > 0 && len(ep.Found) > ep.MaxIDs:
+		return nil, fmt.Errorf("found lists %d IDs but max_ids is %d: the found case itself would be oversized", len(ep.Found), ep.MaxIDs)
+	}
+	if _, ok := profiles[ep.Profile]; !ok {
+		return nil, fmt.Errorf("profile %q: unknown profile (known: %s)", ep.Profile, strings.Join(profiles.Names(), ", "))
+	}
+	if ep.Name == "" {
+		ep.Name = plan.NameFromPath(ep.Path)
+	}
+	if !plan.ValidName(ep.Name) {
+		return nil, fmt.Errorf("name %q: may hold only letters, digits, '.', '_' and '-'", ep.Name)
+	}
+	for what, ids := range map[string][]string{"found": ep.Found, "missing": ep.Missing, "malformed": ep.Malformed} {
+		for _, id := range ids {
+			if id == "" && what != "malformed" {
+				return nil, fmt.Errorf("%s: an ID must not be empty", what)
+			}
+		}
+	}
+	for _, id := range ep.Found {
+		if slices.Contains(ep.Missing, id) {
+			return nil, fmt.Errorf("ID %q is listed as both found and missing", id)
+		}
+	}
+	return ep, nil
+}
+
+func orFlags(file string) string {
+	if file == "" {
+		return "(flags)"
+	}
+	return file
+}
+
+func isMethodToken(m string) bool {
+	for _, r := range m {
+		if r < 'A' || r > 'Z' {
+			return false
+		}
+	}
+	return m != ""
+}
+
+func validHeaderName(h string) bool {
+	if h == "" {
+		return false
+	}
+	for _, r := range h {
+		if r <= ' ' || r >= 0x7f || strings.ContainsRune("\"(),/:;<=>?@[\\]{}", r) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,167 @@
+package probe
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/apiconform/apiconform/runner/plan"
+)
+
+// BurstOptions bound the rate-limit phase.
+type BurstOptions struct {
+	Budget        int           // most requests ever sent in the burst
+	Concurrency   int           // requests in flight at once
+	RetryAfterMax time.Duration // longest pause before the recovery request
+}
+
+// Burst sends the case's request repeatedly, at most opts.Budget times and
+// opts.Concurrency at once, until the first 429 (or 503, the answer of
+// servers that rate limit with the wrong status). After a 429 it waits the
+// Retry-After delay, capped by opts.RetryAfterMax, and sends one more
+// request: the recovery. The returned exchange carries the limiting answer
+// (or the last answer when no limit was hit) and the burst record.
+func (p *Prober) Burst(ctx context.Context, c *plan.Case, opts BurstOptions) *Exchange {
+	b := &Burst{Budget: opts.Budget, Statuses: map[int]int{}}
+	var (
+		launched atomic.Int64
+		stop     atomic.Bool
+		mu       sync.Mutex
+		last     *Exchange
+		wg       sync.WaitGroup
+	)
+	workers := min(max(opts.Concurrency, 1), max(opts.Budget, 1))
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for !stop.Load() && ctx.Err() == nil {
+				// Claim a slot of the budget before sending, so that the
+				// count can never pass it whatever the interleaving.
+				if launched.Add(1) > int64(opts.Budget) {
+					return
+				}
+				ex := p.Send(ctx, c.ID, c.Request)
+				mu.Lock()
+				b.Sent++
+				switch {
+				case ex.Err != nil && ctx.Err() != nil:
+					// The run was interrupted: not a fault of the target.
+				case ex.Err != nil:
+					b.Errors++
+					if b.FirstError == nil {
+						b.FirstError = ex.Err
+					}
+					stop.Store(true)
+				default:
+					b.Statuses[ex.Response.Status]++
+					status := ex.Response.Status
+					if (status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable) && b.Limiting == nil {
+						b.Limiting = ex
+						b.StoppedBy = status
+						stop.Store(true)
+					}
+					last = ex
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+
+	result := last
+	if b.Limiting != nil {
+		result = b.Limiting
+	}
+	if result == nil {
+		result = &Exchange{CaseID: c.ID, Request: RecordedRequest{Method: c.Request.Method, URL: c.Request.URL}}
+		if b.FirstError != nil {
+			result.Err = b.FirstError
+		}
+	}
+	if b.FirstError != nil && b.Limiting == nil {
+		result.Err = b.FirstError
+	}
+	out := *result
+	out.Attempts = b.Sent
+	out.Burst = b
+	if b.Limiting != nil {
+		b.RetryAfter = b.Limiting.Response.Header.Get("Retry-After")
+	}
+	if b.StoppedBy == http.StatusTooManyRequests && ctx.Err() == nil {
+		p.recover(ctx, c, b, opts.RetryAfterMax)
+	}
+	return &out
+}
+
+// recover waits what the limiting answer asked for (capped) and sends the
+// recovery request. Without a usable Retry-After there is nothing to wait
+// for, so no recovery is attempted: the missing header already fails.
+func (p *Prober) recover(ctx context.Context, c *plan.Case, b *Burst, maxWait time.Duration) {
+	delay, ok := ParseRetryAfter(b.RetryAfter, b.Limiting.Response.Header.Get("Date"), time.Now())
+	if !ok {
+		return
+	}
+	if delay > maxWait {
+		delay = maxWait
+		b.WaitCapped = true
+	}
+	// A little slack: Retry-After has a resolution of one second and the
+	// server's window may close a moment after ours.
+	wait := delay + delay/10 + 100*time.Millisecond
+	if b.WaitCapped {
+		wait = delay
+	}
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+	case <-ctx.Done():
+		return
+	}
+	b.Waited = wait
+	b.Recovery = p.Send(ctx, c.ID, c.Request)
+}
+
+// ParseRetryAfter reads a Retry-After value: delay-seconds (digits only) or
+// an HTTP-date (RFC 9110 §10.2.3), relative to the answer's Date header
+// when it has one. Anything else ("5s", "1.5", "-1") is not valid.
+func ParseRetryAfter(value, date string, now time.Time) (time.Duration, bool) {
+	value = strings.TrimSpace(value)
+	if value == "" {
+		return 0, false
+	}
+	if isDigits(value) {
+		secs, err := strconv.ParseInt(value, 10, 64)
+		if err != nil || secs > 1<<31 {
+			return 0, false
+		}
+		return time.Duration(secs) * time.Second, true
+	}
+	at, err := http.ParseTime(value)
+	if err != nil {
+		return 0, false
+	}
+	ref := now
+	if d, err := http.ParseTime(date); err == nil {
+		ref = d
+	}
+	delay := at.Sub(ref)
+	if delay < 0 {
+		delay = 0
+	}
+	return delay, true
+}
+
+func isDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}

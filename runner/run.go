@@ -1,0 +1,241 @@
+package runner
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/apiconform/apiconform/reports"
+	"github.com/apiconform/apiconform/runner/plan"
+	"github.com/apiconform/apiconform/runner/probe"
+	"github.com/apiconform/apiconform/suites"
+)
+
+func newRunFlagSet(c *Config) *pflag.FlagSet {
+	fs := newFlagSet("run")
+	runFlags(fs, c)
+	return fs
+}
+
+func runCommand(ctx context.Context, args []string, env Env) int {
+	cfg, err := LoadConfig(args, env.LookupEnv, newRunFlagSet)
+	if err != nil {
+		help := Defaults()
+		return usageFailure(env, "run", newRunFlagSet(&help), err)
+	}
+	job, err := Prepare(cfg, env)
+	if err != nil {
+		return usageFailure(env, "run", nil, err)
+	}
+	if cfg.DryRun {
+		printPlan(env.Stdout, job)
+		return ExitPass
+	}
+	run, code := job.Execute(ctx, env)
+	if run != nil {
+		_ = reports.WriteConsole(env.Stdout, run, reports.ConsoleOptions{Color: env.Color, Verbose: cfg.Verbose})
+	}
+	return code
+}
+
+// Job is a prepared run: a resolved configuration, the credentials from
+// the environment and the plan.
+type Job struct {
+	Resolved    *Resolved
+	Credentials probe.Credentials
+	Plan        plan.Plan
+}
+
+// Prepare resolves cfg, reads the credentials it names from the
+// environment and builds the filtered plan. It sends nothing.
+func Prepare(cfg *Config, env Env) (*Job, error) {
+	resolved, err := cfg.Resolve()
+	if err != nil {
+		return nil, err
+	}
+	creds, err := credentials(cfg, env)
+	if err != nil {
+		return nil, err
+	}
+	p, err := plan.Build(resolved.Endpoints, plan.Options{
+		BaseURL:             cfg.BaseURL,
+		AuthConfigured:      creds.Configured(),
+		ForbiddenConfigured: creds.Forbidden != "",
+		WrongMethod:         cfg.WrongMethod,
+		RateLimitBurst:      cfg.RateLimitBurst,
+		UnknownSuffix:       randomHex(6),
+	})
+	if err != nil {
+		return nil, usagef("%s", err.Error())
+	}
+	all := p
+	if p, err = p.Filter(cfg.LabelFilter); err != nil {
+		return nil, usagef("%s", err.Error())
+	}
+	if len(p.Cases) == 0 {
+		return nil, usagef("--label-filter %q selects no case; labels in this plan: %s", cfg.LabelFilter, strings.Join(all.Labels(), ", "))
+	}
+	return &Job{Resolved: resolved, Credentials: creds, Plan: p}, nil
+}
+
+// credentials reads the tokens named by --token-env and
+// --forbidden-token-env. Their values never leave the prober.
+func credentials(cfg *Config, env Env) (probe.Credentials, error) {
+	c := probe.Credentials{Header: cfg.AuthHeader, Scheme: cfg.AuthScheme, ValidEnv: cfg.TokenEnv, ForbiddenEnv: cfg.ForbiddenTokenEnv}
+	if cfg.TokenEnv == "" {
+		return c, nil
+	}
+	c.Valid = strings.TrimSpace(env.getenv(cfg.TokenEnv))
+	if c.Valid == "" {
+		return c, usagef("--token-env %s: the environment variable %s is empty or unset", cfg.TokenEnv, cfg.TokenEnv)
+	}
+	if cfg.ForbiddenTokenEnv != "" {
+		c.Forbidden = strings.TrimSpace(env.getenv(cfg.ForbiddenTokenEnv))
+		if c.Forbidden == "" {
+			return c, usagef("--forbidden-token-env %s: the environment variable %s is empty or unset", cfg.ForbiddenTokenEnv, cfg.ForbiddenTokenEnv)
+		}
+		if c.Forbidden == c.Valid {
+			return c, usagef("--forbidden-token-env %s holds the same token as --token-env %s", cfg.ForbiddenTokenEnv, cfg.TokenEnv)
+		}
+	}
+	c.Invalid = probe.InvalidTokenLike(c.Valid)
+	return c, nil
+}
+
+// Execute probes, judges and writes the reports. It returns the run and
+// the exit code; the run is nil only when nothing could be judged.
+func (j *Job) Execute(ctx context.Context, env Env) (*reports.Run, int) {
+	cfg := j.Resolved.Config
+	started := time.Now()
+	exchanges := j.Probe(ctx)
+
+	var ginkgoOut io.Writer
+	if cfg.Verbose {
+		ginkgoOut = env.Stderr
+	}
+	results, err := suites.Judge(suites.Input{
+		Suites: j.Suites(), Exchanges: exchanges, StrictWarnings: cfg.StrictWarnings, GinkgoOutput: ginkgoOut,
+	})
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "apiconform: judging failed: %s\n", err)
+		return nil, ExitArtifacts
+	}
+	meta := reports.Meta{
+		Version: Version(), Target: cfg.BaseURL, Profile: cfg.Profile,
+		Started: started, Duration: time.Since(started),
+	}
+	if ctx.Err() != nil {
+		meta.Interrupted = "interrupted: " + interruptCause(ctx)
+	}
+	run := reports.NewRun(meta, results)
+	paths, err := reports.WriteAll(cfg.ReportDir, run)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "apiconform: %s\n", err)
+		return run, ExitArtifacts
+	}
+	if cfg.Verbose {
+		fmt.Fprintf(env.Stderr, "apiconform: wrote %s\n", strings.Join(paths, ", "))
+	}
+	return run, exitCode(run)
+}
+
+// Probe sends the plan: every ordinary case concurrently, then the
+// rate-limit bursts one endpoint at a time, so their 429s cannot
+// contaminate other cases.
+func (j *Job) Probe(ctx context.Context) map[string]*probe.Exchange {
+	cfg := j.Resolved.Config
+	prober := probe.New(probe.Options{
+		Concurrency: cfg.Concurrency, Timeout: cfg.Timeout, MaxBody: cfg.MaxBody,
+		UserAgent: "apiconform/" + Version(), Credentials: j.Credentials,
+	})
+	exchanges := prober.Probe(ctx, j.Plan.Cases)
+	for i := range j.Plan.Cases {
+		c := &j.Plan.Cases[i]
+		if c.Kind != plan.RateLimit || c.Skipped() || ctx.Err() != nil {
+			continue
+		}
+		exchanges[c.ID] = prober.Burst(ctx, c, probe.BurstOptions{
+			Budget: cfg.RateLimitBurst, Concurrency: cfg.Concurrency, RetryAfterMax: cfg.RetryAfterMax,
+		})
+	}
+	return exchanges
+}
+
+// Suites groups the plan's cases by endpoint, each under its profile.
+func (j *Job) Suites() []suites.Suite {
+	var out []suites.Suite
+	index := map[string]int{}
+	for _, c := range j.Plan.Cases {
+		ep := c.Endpoint
+		i, ok := index[ep.Name]
+		if !ok {
+			i = len(out)
+			index[ep.Name] = i
+			out = append(out, suites.Suite{Name: ep.Name + " (" + ep.Profile + ")", Profile: j.Resolved.Profiles[ep.Profile]})
+		}
+		out[i].Cases = append(out[i].Cases, c)
+	}
+	return out
+}
+
+func exitCode(run *reports.Run) int {
+	switch run.Verdict {
+	case reports.VerdictFail:
+		return ExitFail
+	case reports.VerdictInconclusive:
+		return ExitInconclusive
+	case reports.VerdictInterrupted:
+		return ExitInterrupted
+	}
+	return ExitPass
+}
+
+// interruptCause says why ctx ended, for the report.
+func interruptCause(ctx context.Context) string {
+	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
+		return cause.Error()
+	}
+	return "the run was stopped"
+}
+
+func printPlan(w io.Writer, j *Job) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "CASE\tREQUEST\tEXPECTED (profile)")
+	for _, s := range j.Suites() {
+		for _, c := range s.Cases {
+			req := c.Request.Method + " " + c.Request.URL
+			if c.Request.Auth != plan.AuthValid {
+				req += " [" + string(c.Request.Auth) + " credentials]"
+			}
+			if c.Skipped() {
+				req = "skipped: " + c.SkipReason
+			}
+			expected := "-"
+			if !c.Skipped() {
+				expected = suites.Describe(s.Profile, &c)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s (%s)\n", c.ID, req, expected, s.Profile.Name)
+		}
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\n%d cases; nothing was sent (--dry-run).\n", len(j.Plan.Cases))
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		return fmt.Sprintf("%x", time.Now().UnixNano())
+	}
+	return hex.EncodeToString(b)
+}
+
+func useColor(f *os.File, getenv func(string) string) bool { return reports.UseColor(f, getenv) }

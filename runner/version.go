@@ -1,0 +1,67 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"runtime/debug"
+)
+
+// Stamped at build time by the Makefile:
+// -ldflags "-X github.com/apiconform/apiconform/runner.version=v1.2.3 ...".
+var (
+	version   = ""
+	commit    = ""
+	buildDate = ""
+)
+
+// Version returns the version of this binary: the stamped one, else the
+// module version `go install` recorded, else "dev".
+func Version() string {
+	if version != "" {
+		return version
+	}
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		return info.Main.Version
+	}
+	return "dev"
+}
+
+// Commit returns the VCS revision the binary was built from, if known.
+func Commit() string {
+	if commit != "" {
+		return commit
+	}
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range info.Settings {
+			if s.Key == "vcs.revision" {
+				return s.Value
+			}
+		}
+	}
+	return "unknown"
+}
+
+// BuildDate returns when the binary was built, if stamped.
+func BuildDate() string {
+	if buildDate != "" {
+		return buildDate
+	}
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range info.Settings {
+			if s.Key == "vcs.time" {
+				return s.Value
+			}
+		}
+	}
+	return "unknown"
+}
+
+func versionCommand(_ context.Context, args []string, env Env) int {
+	if len(args) > 0 && args[0] != "--help" && args[0] != "-h" {
+		fmt.Fprintf(env.Stderr, "apiconform version: unexpected argument %q\n", args[0])
+		return ExitUsage
+	}
+	fmt.Fprintf(env.Stdout, "apiconform %s (commit %s, built %s, %s %s/%s)\n", Version(), Commit(), BuildDate(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	return ExitPass
+}

@@ -1,0 +1,142 @@
+package suites
+
+import (
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/extensions/globals"
+	"github.com/onsi/ginkgo/v2/formatter"
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/apiconform/apiconform/runner/plan"
+	"github.com/apiconform/apiconform/runner/probe"
+)
+
+// Suite is what one Ginkgo container judges: cases under one profile.
+type Suite struct {
+	Name    string // unique within a judgement, e.g. "items (lenient)"
+	Profile *Profile
+	Cases   []plan.Case
+}
+
+// Input is everything the judge needs. It is filled by the runner: the
+// judge reads no flags and no environment.
+type Input struct {
+	Suites         []Suite
+	Exchanges      map[string]*probe.Exchange // by case ID
+	StrictWarnings bool                       // warnings fail their case
+	// GinkgoOutput receives Ginkgo's own console report; nil discards it.
+	GinkgoOutput io.Writer
+}
+
+// Ginkgo keeps one suite per process, so judgements take turns.
+var judgeMu sync.Mutex
+
+// Judge runs one Ginkgo spec per case over the recorded exchanges and
+// returns the results in suite and case order.
+func Judge(in Input) ([]*Result, error) {
+	judgeMu.Lock()
+	defer judgeMu.Unlock()
+
+	var results []*Result
+	byNode := map[string]*Result{}
+	key := func(suite, leaf string) string { return suite + "\x00" + leaf }
+	for _, s := range in.Suites {
+		if s.Profile == nil {
+			return nil, fmt.Errorf("suite %q has no profile", s.Name)
+		}
+		for i := range s.Cases {
+			c := &s.Cases[i]
+			r := &Result{Case: c, Suite: s.Name, Profile: s.Profile.Name, Exchange: in.Exchanges[c.ID]}
+			k := key(s.Name, string(c.Kind))
+			if byNode[k] != nil {
+				return nil, fmt.Errorf("suite %q lists case %s twice", s.Name, c.Kind)
+			}
+			byNode[k] = r
+			results = append(results, r)
+		}
+	}
+	if len(results) == 0 {
+		return results, nil
+	}
+
+	globals.Reset()
+	for _, s := range in.Suites {
+		ginkgo.Describe(s.Name, func() {
+			for i := range s.Cases {
+				c := &s.Cases[i]
+				j := &caseJudge{res: byNode[key(s.Name, string(c.Kind))], profile: s.Profile, strictWarnings: in.StrictWarnings}
+				ginkgo.It(string(c.Kind), ginkgo.Label(c.Labels...), j.run)
+			}
+		})
+	}
+	ginkgo.ReportAfterEach(func(report types.SpecReport) {
+		if len(report.ContainerHierarchyTexts) == 0 {
+			return
+		}
+		if r := byNode[key(report.ContainerHierarchyTexts[0], report.LeafNodeText)]; r != nil {
+			r.settle(report)
+		}
+	})
+
+	suiteConfig, reporterConfig := ginkgo.GinkgoConfiguration()
+	suiteConfig.FailOnEmpty = true
+	suiteConfig.LabelFilter = "" // the plan is filtered before probing
+	suiteConfig.FocusStrings, suiteConfig.SkipStrings = nil, nil
+	suiteConfig.RandomizeAllSpecs = false
+	reporterConfig.NoColor = true
+	reporterConfig.JUnitReport, reporterConfig.JSONReport, reporterConfig.TeamcityReport = "", "", ""
+
+	out := in.GinkgoOutput
+	if out == nil {
+		out = io.Discard
+	}
+	previous := formatter.ColorableStdOut
+	formatter.ColorableStdOut = out
+	defer func() { formatter.ColorableStdOut = previous }()
+
+	var t failureRecorder
+	ginkgo.RunSpecs(&t, "apiconform", suiteConfig, reporterConfig)
+	for _, r := range results {
+		if r.Outcome == "" {
+			return results, fmt.Errorf("the judge reported nothing for %s", r.Case.ID)
+		}
+	}
+	return results, nil
+}
+
+// failureRecorder stands in for *testing.T: RunSpecs only calls Fail.
+type failureRecorder struct{ failed bool }
+
+func (f *failureRecorder) Fail() { f.failed = true }
+
+// settle takes the outcome from Ginkgo's report of the spec.
+func (r *Result) settle(report types.SpecReport) {
+	switch report.State {
+	case types.SpecStatePassed:
+		r.Outcome = Pass
+	case types.SpecStateFailed:
+		r.Outcome = Fail
+		r.Message = report.Failure.Message
+	case types.SpecStateSkipped:
+		switch {
+		case r.notRun:
+			r.Outcome = NotRun
+		case r.inconclusive:
+			r.Outcome = Error
+		default:
+			r.Outcome = Skipped
+		}
+		if r.Reason == "" {
+			r.Reason = report.Failure.Message
+		}
+	case types.SpecStatePanicked:
+		r.Outcome = Error
+		r.Reason = "the judge failed on this answer: " + report.Failure.ForwardedPanic
+	default:
+		r.Outcome = NotRun
+		r.Reason = "not judged: " + report.State.String()
+	}
+}

@@ -1,0 +1,339 @@
+package suites
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"io/fs"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/apiconform/apiconform/runner/plan"
+)
+
+//go:embed profiles/*.yaml
+var builtinFiles embed.FS
+
+// IDSet names a set of IDs relative to the case: the IDs it sent, or the
+// found, missing or malformed part of them, or no ID at all.
+type IDSet string
+
+// The ID sets an expectation can refer to.
+const (
+	SetSent      IDSet = "sent"
+	SetFound     IDSet = "found"
+	SetMissing   IDSet = "missing"
+	SetMalformed IDSet = "malformed"
+	SetNone      IDSet = "none"
+)
+
+// Of returns the IDs of the set for case c, without duplicates.
+func (s IDSet) Of(c *plan.Case) []string {
+	switch s {
+	case SetSent:
+		return unique(c.IDs.Sent)
+	case SetFound:
+		return unique(c.IDs.Found)
+	case SetMissing:
+		return unique(c.IDs.Missing)
+	case SetMalformed:
+		return unique(c.IDs.Malformed)
+	}
+	return []string{}
+}
+
+func (s IDSet) valid() bool {
+	return s == SetSent || s == SetFound || s == SetMissing || s == SetMalformed || s == SetNone
+}
+
+// StatusCode is one entry of an expectation's status list: a number, or the
+// word "bad-request", which stands for the profile's bad_request codes.
+type StatusCode string
+
+// Alternative is one acceptable answer to a case: the statuses it allows
+// and what the body must then say. A case passes when its status selects
+// an alternative and the body keeps every rule of that alternative.
+type Alternative struct {
+	Status        []StatusCode           `yaml:"status"`
+	IDs           IDSet                  `yaml:"ids,omitempty"`            // item IDs at fields.data equal the set
+	MissingIDs    IDSet                  `yaml:"missing_ids,omitempty"`    // fields.missing_ids equals the set
+	RequestedIDs  IDSet                  `yaml:"requested_ids,omitempty"`  // fields.requested_ids equals the set
+	ReturnedCount IDSet                  `yaml:"returned_count,omitempty"` // fields.returned_count equals the set's size
+	OK            *bool                  `yaml:"ok,omitempty"`             // fields.ok is this boolean
+	Error         bool                   `yaml:"error,omitempty"`          // fields.error carries a code
+	ErrorBody     bool                   `yaml:"error_body,omitempty"`     // a JSON body that carries a code at fields.error
+	Results       map[IDSet][]StatusCode `yaml:"results,omitempty"`        // one result per sent ID, status by kind of ID
+	codes         []int                  // Status resolved against the profile
+	resultCodes   map[IDSet][]int        // Results resolved against the profile
+}
+
+// Codes returns the status codes the alternative accepts.
+func (a *Alternative) Codes() []int { return a.codes }
+
+// ResultCodes returns, for a 207 alternative, the accepted per-item
+// statuses by kind of ID.
+func (a *Alternative) ResultCodes() map[IDSet][]int { return a.resultCodes }
+
+// NeedsBody reports whether the alternative reads the body.
+func (a *Alternative) NeedsBody() bool {
+	return a.IDs != "" || a.MissingIDs != "" || a.RequestedIDs != "" || a.ReturnedCount != "" ||
+		a.OK != nil || a.Error || a.ErrorBody || len(a.Results) > 0
+}
+
+// Profile is one honest way of answering multi-ID requests: an expectation
+// per case kind. Profiles are data: built in as YAML, and definable or
+// overridable in the config file.
+type Profile struct {
+	Name    string `yaml:"name"`
+	Base    string `yaml:"base,omitempty"` // Base is the profile whose cells this one starts from.
+	Summary string `yaml:"summary,omitempty"`
+	// BadRequest is what "bad-request" means in this profile's status lists.
+	BadRequest []int `yaml:"bad_request,omitempty"`
+	// Envelope marks the ok-envelope school: semantic failures travel in a
+	// 2xx, so an error member in a 2xx is not buried.
+	Envelope *bool `yaml:"envelope,omitempty"`
+	// PartialContent marks a profile that answers 206 without a Range
+	// request on purpose: noted, not failed.
+	PartialContent *bool                        `yaml:"partial_content,omitempty"`
+	Cases          map[plan.Kind][]*Alternative `yaml:"cases"`
+}
+
+// IsEnvelope reports whether the profile is of the ok-envelope school.
+func (p *Profile) IsEnvelope() bool { return p.Envelope != nil && *p.Envelope }
+
+// UsesPartialContent reports whether the profile repurposes 206.
+func (p *Profile) UsesPartialContent() bool { return p.PartialContent != nil && *p.PartialContent }
+
+// Expect returns the alternatives for kind, or nil when the profile says nothing about it.
+func (p *Profile) Expect(kind plan.Kind) []*Alternative { return p.Cases[kind] }
+
+// Profiles is a set of resolved profiles by name.
+type Profiles map[string]*Profile
+
+// Names returns the profile names, built-in ones first in their usual order.
+func (ps Profiles) Names() []string {
+	var names []string
+	for _, n := range BuiltinNames() {
+		if _, ok := ps[n]; ok {
+			names = append(names, n)
+		}
+	}
+	var house []string
+	for n := range ps {
+		if !slices.Contains(names, n) {
+			house = append(house, n)
+		}
+	}
+	sort.Strings(house)
+	return append(names, house...)
+}
+
+// BuiltinNames lists the five built-in profiles.
+func BuiltinNames() []string {
+	return []string{"strict", "lenient", "multi-status", "partial-content", "envelope"}
+}
+
+// LoadProfiles returns the built-in profiles with the config file's house
+// profiles and overrides applied. An entry named like a built-in profile
+// (and without base) overrides single cells of it; any other entry is a
+// house profile, which may start from a base.
+func LoadProfiles(overrides map[string]*Profile) (Profiles, error) {
+	raw := map[string]*Profile{}
+	err := fs.WalkDir(builtinFiles, "profiles", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := builtinFiles.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		p, err := decodeProfile(data, path)
+		if err != nil {
+			return err
+		}
+		raw[p.Name] = p
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(overrides))
+	for name := range overrides {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		o := overrides[name]
+		if o == nil {
+			return nil, fmt.Errorf("profiles.%s: empty profile", name)
+		}
+		if !plan.ValidName(name) {
+			return nil, fmt.Errorf("profiles.%s: a profile name may hold only letters, digits, '.', '_' and '-'", name)
+		}
+		base := o.Base
+		if base == "" {
+			if _, builtin := raw[name]; builtin {
+				base = name
+			}
+		}
+		merged := &Profile{Name: name, Cases: map[plan.Kind][]*Alternative{}}
+		if base != "" {
+			b, ok := raw[base]
+			if !ok {
+				return nil, fmt.Errorf("profiles.%s.base: unknown profile %q (known: %s)", name, base, strings.Join(BuiltinNames(), ", "))
+			}
+			*merged = *b.clone()
+			merged.Name = name
+		}
+		merged.Base = base
+		if o.Summary != "" {
+			merged.Summary = o.Summary
+		}
+		if o.BadRequest != nil {
+			merged.BadRequest = o.BadRequest
+		}
+		if o.Envelope != nil {
+			merged.Envelope = o.Envelope
+		}
+		if o.PartialContent != nil {
+			merged.PartialContent = o.PartialContent
+		}
+		for kind, alts := range o.Cases {
+			merged.Cases[kind] = alts
+		}
+		raw[name] = merged
+	}
+	out := Profiles{}
+	for name, p := range raw {
+		if err := p.resolve(); err != nil {
+			return nil, fmt.Errorf("profiles.%s: %w", name, err)
+		}
+		out[name] = p
+	}
+	return out, nil
+}
+
+func decodeProfile(data []byte, source string) (*Profile, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	var p Profile
+	if err := dec.Decode(&p); err != nil {
+		return nil, fmt.Errorf("%s: %w", source, err)
+	}
+	return &p, nil
+}
+
+func (p *Profile) clone() *Profile {
+	c := *p
+	c.Cases = make(map[plan.Kind][]*Alternative, len(p.Cases))
+	for k, alts := range p.Cases {
+		c.Cases[k] = slices.Clone(alts)
+	}
+	c.BadRequest = slices.Clone(p.BadRequest)
+	return &c
+}
+
+// resolve checks the profile and turns its status words into codes.
+func (p *Profile) resolve() error {
+	if len(p.BadRequest) == 0 {
+		p.BadRequest = []int{400, 422}
+	}
+	for _, code := range p.BadRequest {
+		if code < 400 || code > 499 {
+			return fmt.Errorf("bad_request: %d is not a 4xx status", code)
+		}
+	}
+	for kind, alts := range p.Cases {
+		where := "cases." + string(kind)
+		if !kind.Valid() {
+			return fmt.Errorf("%s: unknown case (known: %s)", where, joinKinds())
+		}
+		if len(alts) == 0 {
+			return fmt.Errorf("%s: needs at least one alternative", where)
+		}
+		seen := map[int]bool{}
+		for i, alt := range alts {
+			at := fmt.Sprintf("%s[%d]", where, i)
+			if alt == nil {
+				return fmt.Errorf("%s: empty alternative", at)
+			}
+			resolved := *alt
+			codes, err := p.codes(alt.Status)
+			if err != nil {
+				return fmt.Errorf("%s.status: %w", at, err)
+			}
+			if len(codes) == 0 {
+				return fmt.Errorf("%s.status: needs at least one status", at)
+			}
+			for _, c := range codes {
+				if seen[c] {
+					// One status must select one alternative, or the
+					// verdict would depend on the order of the list.
+					return fmt.Errorf("%s.status: %d already selects an earlier alternative", at, c)
+				}
+				seen[c] = true
+			}
+			resolved.codes = codes
+			for field, set := range map[string]IDSet{"ids": alt.IDs, "missing_ids": alt.MissingIDs, "requested_ids": alt.RequestedIDs, "returned_count": alt.ReturnedCount} {
+				if set != "" && !set.valid() {
+					return fmt.Errorf("%s.%s: %q is not one of sent, found, missing, malformed, none", at, field, set)
+				}
+			}
+			if len(alt.Results) > 0 {
+				resolved.resultCodes = map[IDSet][]int{}
+				for set, words := range alt.Results {
+					if set != SetFound && set != SetMissing && set != SetMalformed {
+						return fmt.Errorf("%s.results: %q is not one of found, missing, malformed", at, set)
+					}
+					rc, err := p.codes(words)
+					if err != nil {
+						return fmt.Errorf("%s.results.%s: %w", at, set, err)
+					}
+					resolved.resultCodes[set] = rc
+				}
+			}
+			alts[i] = &resolved
+		}
+	}
+	return nil
+}
+
+func (p *Profile) codes(words []StatusCode) ([]int, error) {
+	var codes []int
+	for _, w := range words {
+		if w == "bad-request" {
+			codes = append(codes, p.BadRequest...)
+			continue
+		}
+		n, err := strconv.Atoi(string(w))
+		if err != nil || n < 100 || n > 599 {
+			return nil, fmt.Errorf("%q is neither a status code (100-599) nor bad-request", w)
+		}
+		codes = append(codes, n)
+	}
+	return codes, nil
+}
+
+func joinKinds() string {
+	var s []string
+	for _, k := range plan.Kinds() {
+		s = append(s, string(k))
+	}
+	return strings.Join(s, ", ")
+}
+
+func unique(ids []string) []string {
+	seen := map[string]bool{}
+	out := []string{}
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
