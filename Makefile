@@ -1,0 +1,35 @@
+# apiconform: `make demo` runs the main job against the embedded reference
+# API; `make test` runs every test with the race detector.
+
+GO       ?= go
+BIN      ?= bin/apiconform
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT   ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+DATE     ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+PKG      := github.com/apiconform/apiconform/runner
+LDFLAGS  := -s -w -X $(PKG).version=$(VERSION) -X $(PKG).commit=$(COMMIT) -X $(PKG).buildDate=$(DATE)
+
+.PHONY: all build demo test lint clean
+
+all: build
+
+## build: a static apiconform binary in bin/
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) .
+
+## demo: the main job against the embedded reference API (honest: pass; always-200: fail)
+demo: build
+	$(BIN) demo
+
+## test: gofmt, go vet and every test with the race detector
+test: lint
+	$(GO) test -race -count=1 -timeout 15m ./...
+
+## lint: gofmt and go vet must be clean
+lint:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+
+clean:
+	rm -rf bin reports/honest reports/always-200 reports/*.xml reports/*.json reports/*.html reports/*.md
