@@ -57,6 +57,9 @@ func WriteConsole(w io.Writer, run *Run, opts ConsoleOptions) error {
 	p := palette{opts.Color}
 	var b strings.Builder
 	fmt.Fprintf(&b, "apiconform %s · profile %s · %s\n\n", run.Version, run.Profile, run.Target)
+	for _, n := range run.Notices {
+		fmt.Fprintf(&b, "%s %s\n\n", p.paint("1;33", "WARNING:"), n)
+	}
 
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ENDPOINT\tCASE\tEXPECTED\tGOT\tOUTCOME")

@@ -77,9 +77,9 @@ func WriteJUnit(w io.Writer, run *Run) error {
 			suiteMS = append(suiteMS, 0)
 			doc.Suites = append(doc.Suites, junitSuite{
 				Name: "apiconform " + key, Package: "apiconform", Timestamp: run.Started.Format("2006-01-02T15:04:05"),
-				Properties: &junitProps{Items: []junitProp{
+				Properties: &junitProps{Items: append([]junitProp{
 					{"target", run.Target}, {"profile", c.Profile}, {"endpoint", c.Endpoint}, {"tool", "apiconform " + run.Version},
-				}},
+				}, noticeProps(run)...)},
 			})
 		}
 		s := &doc.Suites[i]
@@ -112,6 +112,14 @@ func WriteJUnit(w io.Writer, run *Run) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+func noticeProps(run *Run) []junitProp {
+	var props []junitProp
+	for _, n := range run.Notices {
+		props = append(props, junitProp{"warning", n})
+	}
+	return props
 }
 
 func junitCase(c Case) junitTestCase {

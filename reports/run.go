@@ -37,6 +37,7 @@ type Run struct {
 	DurationMS  int64     `json:"duration_ms"`
 	Verdict     Verdict   `json:"verdict"`
 	Interrupted string    `json:"interrupted,omitempty"` // why the run stopped early
+	Notices     []string  `json:"notices,omitempty"`     // run-wide warnings, e.g. TLS verification off
 	Counts      Counts    `json:"counts"`
 	Cases       []Case    `json:"cases"`
 }
@@ -96,13 +97,14 @@ type Meta struct {
 	Started     time.Time
 	Duration    time.Duration
 	Interrupted string
+	Notices     []string
 }
 
 // NewRun assembles the run record from the judge's results.
 func NewRun(meta Meta, results []*suites.Result) *Run {
 	run := &Run{
 		Tool: "apiconform", Version: meta.Version, Target: meta.Target, Profile: meta.Profile,
-		Started: meta.Started.UTC(), DurationMS: meta.Duration.Milliseconds(), Interrupted: meta.Interrupted,
+		Started: meta.Started.UTC(), DurationMS: meta.Duration.Milliseconds(), Interrupted: meta.Interrupted, Notices: meta.Notices,
 		Cases: make([]Case, 0, len(results)),
 	}
 	for _, r := range results {

@@ -29,6 +29,8 @@ type Config struct {
 	Timeout        time.Duration `yaml:"timeout"`         // Timeout bounds each request.
 	Concurrency    int           `yaml:"concurrency"`     // Concurrency is the most requests in flight at once.
 	MaxBody        int64         `yaml:"max_body"`        // MaxBody is the most bytes read from one body.
+	CACert         string        `yaml:"ca_cert"`         // CACert is a PEM file of CAs to trust besides the system roots.
+	Insecure       bool          `yaml:"insecure"`        // Insecure skips TLS verification (reported loudly).
 	StrictWarnings bool          `yaml:"strict_warnings"` // StrictWarnings makes warn-level rules fail their case.
 
 	TokenEnv          string `yaml:"token_env"`           // TokenEnv names the environment variable holding the valid token.
@@ -135,6 +137,8 @@ func runFlags(fs *pflag.FlagSet, c *Config) {
 	fs.DurationVar(&c.Timeout, "timeout", c.Timeout, "timeout of each request")
 	fs.IntVar(&c.Concurrency, "concurrency", c.Concurrency, "most requests in flight at once")
 	fs.Int64Var(&c.MaxBody, "max-body", c.MaxBody, "most bytes read from one response body; a larger body is an error")
+	fs.StringVar(&c.CACert, "ca-cert", c.CACert, "PEM file of certificate authorities to trust (e.g. a staging CA)")
+	fs.BoolVar(&c.Insecure, "insecure", c.Insecure, "skip TLS certificate verification (every report says so, loudly)")
 	fs.BoolVar(&c.StrictWarnings, "strict-warnings", c.StrictWarnings, "make warn-level rules fail their case")
 	fs.StringVar(&c.TokenEnv, "token-env", c.TokenEnv, "name of the environment variable that holds a valid token (enables the auth cases)")
 	fs.StringVar(&c.ForbiddenTokenEnv, "forbidden-token-env", c.ForbiddenTokenEnv, "name of the environment variable that holds a valid token without rights (enables auth-forbidden)")

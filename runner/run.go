@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -52,7 +53,10 @@ func runCommand(ctx context.Context, args []string, env Env) int {
 type Job struct {
 	Resolved    *Resolved
 	Credentials probe.Credentials
+	TLS         *tls.Config
 	Plan        plan.Plan
+	// Notices are run-wide warnings every report repeats (e.g. --insecure).
+	Notices []string
 }
 
 // Prepare resolves cfg, reads the credentials it names from the
@@ -65,6 +69,14 @@ func Prepare(cfg *Config, env Env) (*Job, error) {
 	creds, err := credentials(cfg, env)
 	if err != nil {
 		return nil, err
+	}
+	tlsConfig, err := probe.TLSConfig(cfg.CACert, cfg.Insecure)
+	if err != nil {
+		return nil, usagef("--ca-cert %s: %s", cfg.CACert, err)
+	}
+	var notices []string
+	if cfg.Insecure {
+		notices = append(notices, "TLS certificate verification was OFF (--insecure): the API's identity was not checked, and these verdicts may come from an impostor")
 	}
 	p, err := plan.Build(resolved.Endpoints, plan.Options{
 		BaseURL:             cfg.BaseURL,
@@ -84,7 +96,7 @@ func Prepare(cfg *Config, env Env) (*Job, error) {
 	if len(p.Cases) == 0 {
 		return nil, usagef("--label-filter %q selects no case; labels in this plan: %s", cfg.LabelFilter, strings.Join(all.Labels(), ", "))
 	}
-	return &Job{Resolved: resolved, Credentials: creds, Plan: p}, nil
+	return &Job{Resolved: resolved, Credentials: creds, TLS: tlsConfig, Plan: p, Notices: notices}, nil
 }
 
 // credentials reads the tokens named by --token-env and
@@ -131,7 +143,7 @@ func (j *Job) Execute(ctx context.Context, env Env) (*reports.Run, int) {
 	}
 	meta := reports.Meta{
 		Version: Version(), Target: cfg.BaseURL, Profile: cfg.Profile,
-		Started: started, Duration: time.Since(started),
+		Started: started, Duration: time.Since(started), Notices: j.Notices,
 	}
 	if ctx.Err() != nil {
 		meta.Interrupted = "interrupted: " + interruptCause(ctx)
@@ -155,7 +167,7 @@ func (j *Job) Probe(ctx context.Context) map[string]*probe.Exchange {
 	cfg := j.Resolved.Config
 	prober := probe.New(probe.Options{
 		Concurrency: cfg.Concurrency, Timeout: cfg.Timeout, MaxBody: cfg.MaxBody,
-		UserAgent: "apiconform/" + Version(), Credentials: j.Credentials,
+		UserAgent: "apiconform/" + Version(), Credentials: j.Credentials, TLS: j.TLS,
 	})
 	exchanges := prober.Probe(ctx, j.Plan.Cases)
 	for i := range j.Plan.Cases {

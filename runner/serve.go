@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -24,6 +25,8 @@ type fixtureSettings struct {
 	maxIDs            int
 	latency           time.Duration
 	defects           string
+	tlsCert           string
+	tlsKey            string
 }
 
 func fixturesCommand(ctx context.Context, args []string, env Env) int {
@@ -39,8 +42,18 @@ func fixturesCommand(ctx context.Context, args []string, env Env) int {
 	fs.IntVar(&s.maxIDs, "max-ids", 0, "longest ID list accepted (0: no limit)")
 	fs.DurationVar(&s.latency, "latency", 0, "delay before every answer")
 	fs.StringVar(&s.defects, "defects", "", "comma-separated defects to switch on: "+defectNames())
+	fs.StringVar(&s.tlsCert, "tls-cert", "", "serve HTTPS with this PEM certificate (with --tls-key)")
+	fs.StringVar(&s.tlsKey, "tls-key", "", "PEM private key of --tls-cert")
 	if err := fs.Parse(args); err != nil {
 		return usageFailure(env, "fixtures", fs, err)
+	}
+	if (s.tlsCert == "") != (s.tlsKey == "") {
+		return usageFailure(env, "fixtures", fs, usagef("--tls-cert and --tls-key go together"))
+	}
+	if s.tlsCert != "" {
+		if _, err := tls.LoadX509KeyPair(s.tlsCert, s.tlsKey); err != nil {
+			return usageFailure(env, "fixtures", fs, usagef("--tls-cert/--tls-key: %s", err))
+		}
 	}
 	opts, err := s.options(env)
 	if err != nil {
@@ -52,7 +65,11 @@ func fixturesCommand(ctx context.Context, args []string, env Env) int {
 		return ExitUsage
 	}
 	srv := &http.Server{Handler: fixtures.New(opts), ReadHeaderTimeout: 10 * time.Second}
-	base := "http://" + ln.Addr().String()
+	scheme := "http"
+	if s.tlsCert != "" {
+		scheme = "https"
+	}
+	base := scheme + "://" + ln.Addr().String()
 	fmt.Fprintf(env.Stdout, "apiconform fixtures: serving the reference API on %s\n", base)
 	for _, p := range append(fixtures.Profiles(), fixtures.AntiPattern) {
 		fmt.Fprintf(env.Stdout, "  %s/%s/items?id=%s\n", base, p, strings.Join(fixtures.FoundIDs()[:2], ","))
@@ -64,7 +81,13 @@ func fixturesCommand(ctx context.Context, args []string, env Env) int {
 	}
 
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() {
+		if s.tlsCert != "" {
+			errc <- srv.ServeTLS(ln, s.tlsCert, s.tlsKey)
+			return
+		}
+		errc <- srv.Serve(ln)
+	}()
 	select {
 	case err := <-errc:
 		fmt.Fprintf(env.Stderr, "apiconform fixtures: %s\n", err)

@@ -3,6 +3,7 @@ package probe
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -26,6 +27,7 @@ type Options struct {
 	MaxBody     int64         // bytes read from a body; more is an error
 	UserAgent   string
 	Credentials Credentials
+	TLS         *tls.Config // nil: system roots, full verification
 }
 
 // Prober sends requests and records exchanges. It is safe for concurrent use.
@@ -44,7 +46,7 @@ func New(opts Options) *Prober {
 	}
 	client := opts.Client
 	if client == nil {
-		client = NewClient(opts.Concurrency)
+		client = NewClient(opts.Concurrency, opts.TLS)
 	}
 	return &Prober{opts: opts, client: client}
 }
@@ -52,8 +54,11 @@ func New(opts Options) *Prober {
 // NewClient returns the HTTP client apiconform uses: connections are
 // reused up to the concurrency, redirects are not followed (a 3xx is
 // judged as the status it is) and the proxy comes from the environment.
-func NewClient(concurrency int) *http.Client {
+func NewClient(concurrency int, tlsConfig *tls.Config) *http.Client {
 	transport := http.DefaultTransport.(*http.Transport).Clone()
+	if tlsConfig != nil {
+		transport.TLSClientConfig = tlsConfig
+	}
 	transport.MaxIdleConnsPerHost = max(concurrency, 2)
 	transport.MaxConnsPerHost = 0
 	return &http.Client{
@@ -148,6 +153,31 @@ func (p *Prober) newRequest(ctx context.Context, r plan.Request) (*http.Request,
 	}
 	p.opts.Credentials.apply(req.Header, r.Auth)
 	return req, nil
+}
+
+// TLSConfig returns the TLS settings for a CA file (PEM, trusted in
+// addition to the system roots) and for --insecure; nil means defaults.
+func TLSConfig(caFile string, insecure bool) (*tls.Config, error) {
+	if caFile == "" && !insecure {
+		return nil, nil
+	}
+	// InsecureSkipVerify is opt-in and announced in every report.
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: insecure}
+	if caFile != "" {
+		pem, err := os.ReadFile(caFile)
+		if err != nil {
+			return nil, err
+		}
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("%s holds no PEM certificate", caFile)
+		}
+		cfg.RootCAs = pool
+	}
+	return cfg, nil
 }
 
 // classify turns a transport error into a kind and a message that says
