@@ -2,6 +2,7 @@ package suites
 
 import (
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 
@@ -28,6 +29,10 @@ func (m *observationMatcher) Match(actual any) (bool, error) {
 	}
 	m.expected = m.expect(o)
 	ok, m.got = m.match(o)
+	if !ok && !strings.HasPrefix(m.got, strconv.Itoa(o.Status)+" ") {
+		// Every answer is told with its status: the status is the claim.
+		m.got = fmt.Sprintf("%d %s, %s", o.Status, http.StatusText(o.Status), m.got)
+	}
 	return ok, nil
 }
 

@@ -155,7 +155,7 @@ type Case struct {
 }
 
 // Skipped reports whether the case is in the plan only to say why it is not sent.
-func (c *Case) Skipped() bool { return c.SkipReason != "" }
+func (c Case) Skipped() bool { return c.SkipReason != "" }
 
 // Options are the run-wide settings a plan depends on.
 type Options struct {
@@ -391,13 +391,11 @@ func (b builder) unknownURL() string {
 	return b.join(path.Join(dir, "apiconform-unknown-"+b.opts.UnknownSuffix))
 }
 
-func (b builder) join(p string) string {
+// join appends an already escaped path to the base URL.
+func (b builder) join(escapedPath string) string {
 	u := *b.base
-	u.Path = strings.TrimSuffix(u.Path, "/") + p
-	u.RawPath = ""
-	u.RawQuery = ""
-	u.Fragment = ""
-	return u.String()
+	u.RawQuery, u.Fragment = "", ""
+	return strings.TrimSuffix(u.String(), "/") + escapedPath
 }
 
 // oversizedIDs returns n distinct IDs where it can: the configured ones

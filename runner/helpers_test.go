@@ -1,0 +1,131 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/apiconform/apiconform/fixtures"
+	"github.com/apiconform/apiconform/reports"
+	"github.com/apiconform/apiconform/suites"
+)
+
+// Test credentials. The runner reads them from the (test) environment by
+// the names below, exactly as it reads real tokens.
+const (
+	testToken          = "tok-valid-7f3a9c2e41d8b605"
+	testForbiddenToken = "tok-norights-5b1e8d0c93fa"
+	testTokenEnv       = "TEST_API_TOKEN"
+	testForbiddenEnv   = "TEST_API_TOKEN_READONLY"
+)
+
+// testEnvVars is the environment every test run sees.
+var testEnvVars = map[string]string{testTokenEnv: testToken, testForbiddenEnv: testForbiddenToken}
+
+type runResult struct {
+	code   int
+	stdout string
+	stderr string
+	dir    string
+	run    *reports.Run // nil when no results.json was written
+}
+
+// runMain runs the command line in-process with the test environment and
+// a fresh report directory (unless args name one), and reads results.json back.
+func runMain(t *testing.T, env map[string]string, args ...string) runResult {
+	t.Helper()
+	dir := t.TempDir()
+	if args[0] == "run" && !contains(args, "--report-dir") {
+		args = append(args, "--report-dir", dir)
+	}
+	for i, a := range args {
+		if a == "--report-dir" && i+1 < len(args) {
+			dir = args[i+1]
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	vars := map[string]string{}
+	for k, v := range testEnvVars {
+		vars[k] = v
+	}
+	for k, v := range env {
+		vars[k] = v
+	}
+	e := Env{Stdout: &stdout, Stderr: &stderr, LookupEnv: func(name string) (string, bool) {
+		v, ok := vars[name]
+		return v, ok
+	}}
+	code := Main(context.Background(), args, e)
+	res := runResult{code: code, stdout: stdout.String(), stderr: stderr.String(), dir: dir}
+	if _, err := os.Stat(filepath.Join(dir, reports.ResultsFile)); err == nil {
+		run, err := reports.ReadJSON(filepath.Join(dir, reports.ResultsFile))
+		if err != nil {
+			t.Fatalf("results.json does not parse: %v", err)
+		}
+		res.run = run
+	}
+	return res
+}
+
+// referenceAPI serves the reference API on loopback for one test.
+func referenceAPI(t *testing.T, opts fixtures.Options) (*fixtures.API, string) {
+	t.Helper()
+	api := fixtures.New(opts)
+	srv := httptest.NewServer(api)
+	t.Cleanup(srv.Close)
+	return api, srv.URL
+}
+
+// withAuth returns fixture options that require the test tokens.
+func withAuth(opts fixtures.Options) fixtures.Options {
+	opts.Auth = &fixtures.AuthOptions{Scheme: "Bearer", Token: testToken, ForbiddenToken: testForbiddenToken}
+	return opts
+}
+
+// fullArgs is a run of every case kind except the rate-limit burst,
+// against prefix of the reference API, judged as profile.
+func fullArgs(base, prefix, profile string, extra ...string) []string {
+	args := []string{
+		"run", "--base-url", base + "/" + prefix, "--profile", profile,
+		"--path", "/items", "--found", "2,3", "--missing", "1,999", "--malformed", "abc", "--max-ids", "5",
+		"--token-env", testTokenEnv, "--forbidden-token-env", testForbiddenEnv, "--wrong-method", "DELETE",
+	}
+	return append(args, extra...)
+}
+
+// outcomes maps case kind to outcome for the cases of one endpoint.
+func outcomes(run *reports.Run) map[string]suites.Outcome {
+	out := map[string]suites.Outcome{}
+	for _, c := range run.Cases {
+		out[c.Case] = c.Outcome
+	}
+	return out
+}
+
+// casesWith lists the case kinds whose outcome is o, in plan order.
+func casesWith(run *reports.Run, o suites.Outcome) []string {
+	var kinds []string
+	for _, c := range run.Cases {
+		if c.Outcome == o {
+			kinds = append(kinds, c.Case)
+		}
+	}
+	return kinds
+}
+
+func caseByKind(t *testing.T, run *reports.Run, kind string) reports.Case {
+	t.Helper()
+	for _, c := range run.Cases {
+		if c.Case == kind {
+			return c
+		}
+	}
+	t.Fatalf("no case %s in the run", kind)
+	return reports.Case{}
+}
+
+func join(list []string) string { return strings.Join(list, " ") }

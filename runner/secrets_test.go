@@ -1,0 +1,95 @@
+package runner
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/apiconform/apiconform/fixtures"
+)
+
+// assertNoSecrets fails when any token value appears in the console output
+// or in any file of the report directory.
+func assertNoSecrets(t *testing.T, res runResult, secrets ...string) {
+	t.Helper()
+	texts := map[string]string{"stdout": res.stdout, "stderr": res.stderr}
+	entries, err := os.ReadDir(res.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) < 2 {
+		t.Fatalf("expected report files in %s, found %d", res.dir, len(entries))
+	}
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(res.dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts[e.Name()] = string(data)
+	}
+	for name, text := range texts {
+		for _, s := range secrets {
+			if strings.Contains(text, s) {
+				t.Errorf("%s contains a secret value", name)
+			}
+		}
+	}
+}
+
+// TestTokensNeverAppearInOutput runs every case, the burst included, in
+// verbose mode, and greps every artifact and console line for the tokens.
+func TestTokensNeverAppearInOutput(t *testing.T) {
+	_, base := referenceAPI(t, withAuth(fixtures.Options{MaxIDs: 5, RateLimit: 20, RateWindow: time.Second}))
+	res := runMain(t, nil, fullArgs(base, "lenient", "lenient", "--rate-limit-burst", "40", "-v")...)
+	if res.code != ExitPass {
+		t.Fatalf("exit %d\n%s", res.code, res.stdout)
+	}
+	assertNoSecrets(t, res, testToken, testForbiddenToken)
+	if !strings.Contains(res.stdout+readFile(t, filepath.Join(res.dir, "results.json")), "${"+testTokenEnv+"}") {
+		t.Error("the recorded requests should name the variable that holds the token")
+	}
+}
+
+// TestEchoedTokensAreRedacted points the runner at a server that echoes
+// the credentials back in a header and in the body, and fails every
+// case so the bodies are printed in full.
+func TestEchoedTokensAreRedacted(t *testing.T) {
+	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		auth := r.Header.Get("Authorization")
+		w.Header().Set("X-Seen-Authorization", auth)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write([]byte(`{"error":"you sent ` + auth + `","data":[]}`))
+	}))
+	t.Cleanup(echo.Close)
+	res := runMain(t, nil, "run", "--base-url", echo.URL, "--path", "/items", "--found", "2,3", "--missing", "1",
+		"--token-env", testTokenEnv, "--forbidden-token-env", testForbiddenEnv, "-v")
+	if res.code != ExitFail {
+		t.Fatalf("exit %d, want 1\n%s", res.code, res.stdout)
+	}
+	assertNoSecrets(t, res, testToken, testForbiddenToken)
+}
+
+// TestTokensAreNeverFlags checks that no flag takes a token value.
+func TestTokensAreNeverFlags(t *testing.T) {
+	cfg := Defaults()
+	fs := newRunFlagSet(&cfg)
+	for _, name := range []string{"token", "forbidden-token", "api-key", "password"} {
+		if fs.Lookup(name) != nil {
+			t.Errorf("--%s would put a secret on the command line", name)
+		}
+	}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
