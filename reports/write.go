@@ -13,6 +13,7 @@ import (
 const (
 	JUnitFile   = "junit.xml"
 	ResultsFile = "results.json"
+	HTMLFile    = "report.html"
 )
 
 // WriteJSON writes run as indented JSON.
@@ -47,7 +48,7 @@ type Writer struct {
 
 // Artifacts lists the files every run writes.
 func Artifacts() []Writer {
-	return []Writer{{JUnitFile, WriteJUnit}, {ResultsFile, WriteJSON}}
+	return []Writer{{JUnitFile, WriteJUnit}, {ResultsFile, WriteJSON}, {HTMLFile, WriteHTML}}
 }
 
 // WriteAll writes every artifact of run into dir and returns their paths.
