@@ -44,14 +44,13 @@ type junitProp struct {
 }
 
 type junitTestCase struct {
-	Name       string        `xml:"name,attr"`
-	Classname  string        `xml:"classname,attr"`
-	Time       string        `xml:"time,attr"`
-	Properties *junitProps   `xml:"properties"`
-	Skipped    *junitMessage `xml:"skipped"`
-	Error      *junitMessage `xml:"error"`
-	Failure    *junitMessage `xml:"failure"`
-	SystemOut  string        `xml:"system-out,omitempty"`
+	Name      string        `xml:"name,attr"`
+	Classname string        `xml:"classname,attr"`
+	Time      string        `xml:"time,attr"`
+	Skipped   *junitMessage `xml:"skipped"`
+	Error     *junitMessage `xml:"error"`
+	Failure   *junitMessage `xml:"failure"`
+	SystemOut string        `xml:"system-out,omitempty"`
 }
 
 type junitMessage struct {
@@ -60,47 +59,37 @@ type junitMessage struct {
 	Text    string `xml:",chardata"`
 }
 
-// WriteJUnit writes run as JUnit XML: one testsuite per endpoint and
-// profile, one testcase per case named after the case kind, with the
-// endpoint as classname. Warnings and notes are properties and
-// system-out of their case, never failures.
+// WriteJUnit writes run as JUnit XML: one testsuite per case (endpoint ×
+// case kind) holding that case's one testcase, named after the case kind
+// with "apiconform.<endpoint>" as classname. The published JUnit schemas
+// (Jenkins, Ant, Surefire) allow properties only on a testsuite, so each
+// case gets its own suite to carry its properties: profile, case,
+// endpoint, outcome, expected, expected_status, actual_status, warnings
+// and notes, then the run's target, tool and notices. Warnings and notes
+// are properties and system-out of their case, never failures.
 func WriteJUnit(w io.Writer, run *Run) error {
 	doc := junitSuites{Name: "apiconform", Time: seconds(float64(run.DurationMS))}
-	index := map[string]int{}
-	var suiteMS []float64
+	timestamp := run.Started.Format("2006-01-02T15:04:05")
+	runProps := append([]junitProp{{"target", run.Target}, {"tool", "apiconform " + run.Version}}, noticeProps(run)...)
 	for _, c := range run.Cases {
-		key := c.Endpoint + " (" + c.Profile + ")"
-		i, ok := index[key]
-		if !ok {
-			i = len(doc.Suites)
-			index[key] = i
-			suiteMS = append(suiteMS, 0)
-			doc.Suites = append(doc.Suites, junitSuite{
-				Name: "apiconform " + key, Package: "apiconform", Timestamp: run.Started.Format("2006-01-02T15:04:05"),
-				Properties: &junitProps{Items: append([]junitProp{
-					{"target", run.Target}, {"profile", c.Profile}, {"endpoint", c.Endpoint}, {"tool", "apiconform " + run.Version},
-				}, noticeProps(run)...)},
-			})
+		s := junitSuite{
+			Name: "apiconform " + c.ID + " (" + c.Profile + ")", Package: "apiconform", Timestamp: timestamp,
+			Time: seconds(c.DurationMS), Tests: 1,
+			Properties: &junitProps{Items: append(caseProps(c), runProps...)},
+			Cases:      []junitTestCase{junitCase(c)},
 		}
-		s := &doc.Suites[i]
-		s.Cases = append(s.Cases, junitCase(c))
-		suiteMS[i] += c.DurationMS
-		s.Tests++
 		switch c.Outcome {
 		case suites.Fail:
-			s.Failures++
+			s.Failures = 1
 		case suites.Error, suites.NotRun:
-			s.Errors++
+			s.Errors = 1
 		case suites.Skipped:
-			s.Skipped++
+			s.Skipped = 1
 		}
-	}
-	for i := range doc.Suites {
-		s := &doc.Suites[i]
-		s.Time = seconds(suiteMS[i])
 		doc.Tests += s.Tests
 		doc.Failures += s.Failures
 		doc.Errors += s.Errors
+		doc.Suites = append(doc.Suites, s)
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
@@ -122,8 +111,8 @@ func noticeProps(run *Run) []junitProp {
 	return props
 }
 
-func junitCase(c Case) junitTestCase {
-	tc := junitTestCase{Name: c.Case, Classname: "apiconform." + c.Endpoint, Time: seconds(c.DurationMS)}
+// caseProps are the properties of one case, in a fixed order.
+func caseProps(c Case) []junitProp {
 	props := []junitProp{{"profile", c.Profile}, {"case", c.Case}, {"endpoint", c.Endpoint}, {"outcome", string(c.Outcome)}}
 	if c.Expected != "" {
 		props = append(props, junitProp{"expected", c.Expected})
@@ -140,12 +129,17 @@ func junitCase(c Case) junitTestCase {
 	for _, n := range c.Notes {
 		props = append(props, junitProp{"note", n.Message})
 	}
-	tc.Properties = &junitProps{Items: props}
+	return props
+}
 
+func junitCase(c Case) junitTestCase {
+	tc := junitTestCase{Name: c.Case, Classname: "apiconform." + c.Endpoint, Time: seconds(c.DurationMS)}
 	switch c.Outcome {
 	case suites.Fail:
-		first := c.Failures[0]
-		tc.Failure = &junitMessage{Message: first.Message, Type: first.Check, Text: failureText(c)}
+		tc.Failure = &junitMessage{Message: c.Reason, Text: failureText(c)}
+		if len(c.Failures) > 0 {
+			tc.Failure.Message, tc.Failure.Type = c.Failures[0].Message, c.Failures[0].Check
+		}
 	case suites.Error, suites.NotRun:
 		tc.Error = &junitMessage{Message: c.Reason, Type: string(c.Outcome), Text: c.Reason + "\n\n" + exchangeText(c)}
 	case suites.Skipped:

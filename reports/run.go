@@ -1,6 +1,6 @@
 // Package reports turns the judge's results into the artifacts of a run:
-// results.json (the model every other report and `diff` read), junit.xml
-// and the console summary.
+// results.json (the model every other report and `diff` read), junit.xml,
+// report.html, summary.md and the console summary.
 package reports
 
 import (

@@ -13,6 +13,8 @@ import (
 const (
 	JUnitFile   = "junit.xml"
 	ResultsFile = "results.json"
+	HTMLFile    = "report.html"
+	SummaryFile = "summary.md"
 )
 
 // WriteJSON writes run as indented JSON.
@@ -47,7 +49,7 @@ type Writer struct {
 
 // Artifacts lists the files every run writes.
 func Artifacts() []Writer {
-	return []Writer{{JUnitFile, WriteJUnit}, {ResultsFile, WriteJSON}}
+	return []Writer{{JUnitFile, WriteJUnit}, {ResultsFile, WriteJSON}, {HTMLFile, WriteHTML}, {SummaryFile, WriteSummary}}
 }
 
 // WriteAll writes every artifact of run into dir and returns their paths.

@@ -1,0 +1,364 @@
+package reports
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/apiconform/apiconform/runner/plan"
+	"github.com/apiconform/apiconform/suites"
+)
+
+//go:embed templates/report.html.tmpl
+var templateFS embed.FS
+
+var reportTemplate = template.Must(template.New("report.html.tmpl").ParseFS(templateFS, "templates/report.html.tmpl"))
+
+// headerValueMax caps one header value on the page; bodies are capped at
+// BodyExcerpt.
+const headerValueMax = 1024
+
+// WriteHTML writes run as one self-contained HTML page: a verdict banner,
+// the counts, the run's notices, a matrix of endpoints × cases coloured by
+// outcome, and for each case the request sent, the response received, the
+// expectation, the findings with their consumer impact and a curl command
+// that reproduces it. The page loads nothing: CSS is inline, there is no
+// script, and its Content-Security-Policy forbids both.
+func WriteHTML(w io.Writer, run *Run) error {
+	var buf bytes.Buffer
+	if err := reportTemplate.Execute(&buf, newHTMLView(run)); err != nil {
+		return err
+	}
+	// Bodies, headers and messages carry whatever the server sent.
+	_, err := io.WriteString(w, printable(buf.String()))
+	return err
+}
+
+type htmlView struct {
+	Title       string
+	Verdict     string // the verdict in capitals
+	Class       string // v-pass, v-fail, v-inconclusive, v-interrupted
+	Headline    string
+	Run         *Run
+	Started     string
+	Duration    string
+	Counts      []htmlCount
+	Columns     []string
+	Rows        []htmlRow
+	Cases       []*htmlCase
+	NoticeCount int
+}
+
+type htmlCount struct {
+	Label string
+	N     int
+	Class string
+}
+
+type htmlRow struct {
+	Endpoint string
+	Profile  string
+	Cells    []*htmlCase // nil where the endpoint has no such case
+}
+
+type htmlCase struct {
+	Case
+	Anchor    string
+	Href      template.URL // "#" + Anchor, which holds only URL-safe characters
+	Class     string       // o-pass, o-fail, o-error, o-skipped, o-not-run
+	Label     string
+	Open      bool
+	Title     string // the matrix cell's tooltip
+	Got       string
+	Duration  string
+	ReqHeader []htmlHeader
+	Resp      *htmlResponse
+	Curl      string
+}
+
+type htmlHeader struct{ Name, Value string }
+
+type htmlResponse struct {
+	Status    string
+	Header    []htmlHeader
+	Body      string
+	Truncated bool
+	Shown     int
+	Total     int64
+}
+
+func newHTMLView(run *Run) *htmlView {
+	k := run.Counts
+	v := &htmlView{
+		Run:      run,
+		Verdict:  strings.ToUpper(string(run.Verdict)),
+		Class:    "v-" + string(run.Verdict),
+		Started:  run.Started.UTC().Format("2006-01-02 15:04:05 MST"),
+		Duration: (time.Duration(run.DurationMS) * time.Millisecond).String(),
+		Counts: []htmlCount{
+			{"passed", k.Pass, "o-pass"}, {"failed", k.Fail, "o-fail"}, {"errors", k.Error, "o-error"},
+			{"skipped", k.Skipped, "o-skipped"}, {"not run", k.NotRun, "o-not-run"}, {"warnings", k.Warnings, "o-warn"},
+		},
+		NoticeCount: len(run.Notices),
+	}
+	v.Headline = headline(run)
+	v.Title = fmt.Sprintf("apiconform %s · %s · %s", v.Verdict, run.Profile, run.Target)
+
+	anchors := map[string]bool{}
+	byID := map[string]*htmlCase{}
+	for _, c := range run.Cases {
+		hc := newHTMLCase(c, anchors)
+		v.Cases = append(v.Cases, hc)
+		byID[c.Endpoint+"\x00"+c.Case] = hc
+	}
+	v.Columns = caseColumns(run.Cases)
+	for _, ep := range run.Endpoints() {
+		row := htmlRow{Endpoint: ep}
+		for _, kind := range v.Columns {
+			cell := byID[ep+"\x00"+kind]
+			if cell != nil && row.Profile == "" {
+				row.Profile = cell.Profile
+			}
+			row.Cells = append(row.Cells, cell)
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	return v
+}
+
+// headline says in one sentence what the verdict means.
+func headline(run *Run) string {
+	k := run.Counts
+	total := len(run.Cases)
+	switch run.Verdict {
+	case VerdictFail:
+		return fmt.Sprintf("%d of %d cases break the profile", k.Fail, total)
+	case VerdictInconclusive:
+		return fmt.Sprintf("nothing failed, but %d of %d cases could not be judged", k.Error+k.NotRun, total)
+	case VerdictInterrupted:
+		s := run.Interrupted
+		if k.NotRun > 0 {
+			s += fmt.Sprintf("; %d of %d cases not run", k.NotRun, total)
+		}
+		return s
+	case VerdictPass:
+		if total == 0 {
+			return "no case was run"
+		}
+		if k.Skipped > 0 {
+			return fmt.Sprintf("every case sent conforms to the profile (%d skipped)", k.Skipped)
+		}
+		return "every case conforms to the profile"
+	}
+	return ""
+}
+
+// caseColumns lists the run's case kinds in the spec's order, then any
+// kind the spec does not know in the order met.
+func caseColumns(cases []Case) []string {
+	var cols []string
+	for _, c := range cases {
+		if !slices.Contains(cols, c.Case) {
+			cols = append(cols, c.Case)
+		}
+	}
+	rank := func(kind string) int {
+		if i := slices.Index(plan.Kinds(), plan.Kind(kind)); i >= 0 {
+			return i
+		}
+		return len(plan.Kinds())
+	}
+	slices.SortStableFunc(cols, func(a, b string) int { return rank(a) - rank(b) })
+	return cols
+}
+
+var outcomeLabels = map[suites.Outcome]string{
+	suites.Pass: "pass", suites.Fail: "FAIL", suites.Error: "ERROR", suites.Skipped: "skipped", suites.NotRun: "not run",
+}
+
+func newHTMLCase(c Case, anchors map[string]bool) *htmlCase {
+	hc := &htmlCase{
+		Case:     c,
+		Anchor:   anchorFor(c.ID, anchors),
+		Class:    "o-" + string(c.Outcome),
+		Label:    outcomeLabels[c.Outcome],
+		Open:     c.Outcome == suites.Fail || c.Outcome == suites.Error,
+		Duration: fmt.Sprintf("%.1f ms", c.DurationMS),
+	}
+	if hc.Label == "" {
+		hc.Label = string(c.Outcome)
+	}
+	lead := c.Reason
+	if len(c.Failures) > 0 {
+		lead = c.Failures[0].Message
+	}
+	hc.Href = template.URL("#" + hc.Anchor)
+	hc.Title = hc.Label
+	switch {
+	case strings.HasPrefix(strings.ToLower(lead), strings.ToLower(hc.Label)+":"):
+		hc.Title = clip(lead, 200)
+	case lead != "":
+		hc.Title += ": " + clip(lead, 200)
+	}
+	if n := len(c.Warnings); n > 0 {
+		hc.Title += fmt.Sprintf(" (%d warning%s)", n, plural(n))
+	}
+	for _, name := range SortedHeaderNames(c.Request.Headers) {
+		hc.ReqHeader = append(hc.ReqHeader, htmlHeader{name, clip(c.Request.Headers[name], headerValueMax)})
+	}
+	if r := c.Response; r != nil {
+		hc.Got = statusLine(r.Status)
+		resp := &htmlResponse{Status: hc.Got, Truncated: r.BodyTruncated, Total: r.BodyBytes}
+		for _, name := range SortedHeaderNames(r.Headers) {
+			resp.Header = append(resp.Header, htmlHeader{name, clip(r.Headers[name], headerValueMax)})
+		}
+		body := r.Body
+		if len(body) > BodyExcerpt {
+			body, resp.Truncated = cutUTF8(body, BodyExcerpt), true
+		}
+		resp.Shown = len(body)
+		if resp.Total < int64(len(r.Body)) {
+			resp.Total = int64(len(r.Body))
+		}
+		resp.Body = printable(prettyJSON(body, resp.Truncated)) // before the template, which turns NUL into U+FFFD
+		hc.Resp = resp
+	}
+	if len(c.Request.Headers) > 0 {
+		hc.Curl = curlCommand(c.Request)
+	}
+	return hc
+}
+
+// anchorFor returns a unique fragment for a case: its ID where that is
+// safe in a URL fragment, so links into the report stay readable.
+func anchorFor(id string, used map[string]bool) string {
+	a := strings.Map(func(r rune) rune {
+		if r < utf8.RuneSelf && (r == '/' || r == '.' || r == '_' || r == '-' ||
+			r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return r
+		}
+		return '_'
+	}, id)
+	if a == "" {
+		a = "case"
+	}
+	unique := a
+	for i := 2; used[unique]; i++ {
+		unique = fmt.Sprintf("%s-%d", a, i)
+	}
+	used[unique] = true
+	return unique
+}
+
+func statusLine(status int) string {
+	if text := http.StatusText(status); text != "" {
+		return fmt.Sprintf("%d %s", status, text)
+	}
+	return fmt.Sprint(status)
+}
+
+// prettyJSON indents a whole JSON body for reading; anything else, or a
+// truncated body, is shown as it came.
+func prettyJSON(body string, truncated bool) string {
+	if truncated || !json.Valid([]byte(body)) {
+		return body
+	}
+	var out bytes.Buffer
+	if err := json.Indent(&out, []byte(body), "", "  "); err != nil {
+		return body
+	}
+	return out.String()
+}
+
+// printable makes s safe to show: invalid UTF-8 becomes U+FFFD and control
+// characters other than tab, newline and carriage return become their
+// Unicode control pictures (␀, ␛, ...), so a binary body cannot garble
+// the page.
+func printable(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+			return r
+		case r < 0x20:
+			return 0x2400 + r
+		case r == 0x7f:
+			return 0x2421
+		case r >= 0x80 && r < 0xa0:
+			return '\uFFFD'
+		}
+		return r
+	}, s)
+}
+
+// cutUTF8 cuts s to at most n bytes without splitting a character.
+func cutUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+var envReference = regexp.MustCompile(`\$\{[A-Za-z_][A-Za-z0-9_]*\}`)
+
+// curlCommand returns a shell command that sends req again. Header values
+// keep the ${ENV_NAME} references that stand for secrets, in double
+// quotes so the shell expands them; everything else is single-quoted.
+func curlCommand(req Request) string {
+	var b strings.Builder
+	b.WriteString("curl -sS -i -g")
+	switch req.Method {
+	case "", http.MethodGet:
+	case http.MethodHead:
+		b.WriteString(" --head")
+	default:
+		b.WriteString(" -X " + shellQuote(req.Method))
+	}
+	for _, name := range SortedHeaderNames(req.Headers) {
+		b.WriteString(" \\\n  -H " + shellQuoteExpanding(name+": "+req.Headers[name]))
+	}
+	b.WriteString(" \\\n  " + shellQuote(req.URL))
+	return b.String()
+}
+
+// shellQuote quotes s as one literal shell word.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// shellQuoteExpanding quotes s as one shell word in which only the
+// ${ENV_NAME} references are expanded: 'Authorization: Bearer '"${API_TOKEN}".
+func shellQuoteExpanding(s string) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range envReference.FindAllStringIndex(s, -1) {
+		if m[0] > last {
+			b.WriteString(shellQuote(s[last:m[0]]))
+		}
+		b.WriteString(`"` + s[m[0]:m[1]] + `"`)
+		last = m[1]
+	}
+	if last < len(s) || b.Len() == 0 {
+		b.WriteString(shellQuote(s[last:]))
+	}
+	return b.String()
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
