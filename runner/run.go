@@ -224,9 +224,17 @@ func printPlan(w io.Writer, j *Job) {
 	fmt.Fprintln(tw, "CASE\tREQUEST\tEXPECTED (profile)")
 	for _, s := range j.Suites() {
 		for _, c := range s.Cases {
-			req := c.Request.Method + " " + c.Request.URL
-			if c.Request.Auth != plan.AuthValid {
-				req += " [" + string(c.Request.Auth) + " credentials]"
+			req := c.Request.Method + " " + clipText(c.Request.URL, 90)
+			if len(c.Request.URL) > 90 {
+				req += fmt.Sprintf(" (%d IDs)", len(c.IDs.Sent))
+			}
+			switch c.Request.Auth {
+			case plan.AuthNone:
+				req += " [no credentials]"
+			case plan.AuthWrong:
+				req += " [a wrong token]"
+			case plan.AuthNoRights:
+				req += " [a token without rights]"
 			}
 			if c.Skipped() {
 				req = "skipped: " + c.SkipReason
@@ -240,6 +248,14 @@ func printPlan(w io.Writer, j *Job) {
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\n%d cases; nothing was sent (--dry-run).\n", len(j.Plan.Cases))
+}
+
+func clipText(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }
 
 func randomHex(n int) string {
