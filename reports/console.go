@@ -46,6 +46,8 @@ func (p palette) outcome(o suites.Outcome) string {
 		return p.paint("33", "ERROR")
 	case suites.NotRun:
 		return p.paint("33", "not run")
+	case suites.KnownFailure:
+		return p.paint("35", "known")
 	}
 	return p.paint("2", string(o))
 }
@@ -98,6 +100,11 @@ func WriteConsole(w io.Writer, run *Run, opts ConsoleOptions) error {
 			notes = append(notes, fmt.Sprintf("  %s: %s\n", c.ID, n.Message))
 		}
 	}
+	var known []string
+	for _, k := range run.Known {
+		known = append(known, fmt.Sprintf("  %-28s %-10s until %s: %s\n", k.Case, k.Status, k.Expires, k.Reason))
+	}
+	section("Known failures (applied: allowed to fail · expired: fails again · stale: passes now, remove it)", known)
 	section("Failures", failures)
 	section("Warnings", warnings)
 	section("Errors (inconclusive: not a verdict on the API)", errors)
@@ -117,6 +124,9 @@ func WriteConsole(w io.Writer, run *Run, opts ConsoleOptions) error {
 	if k.NotRun > 0 {
 		fmt.Fprintf(&b, ", %d not run", k.NotRun)
 	}
+	if k.Known > 0 {
+		fmt.Fprintf(&b, ", %d known failures", k.Known)
+	}
 	if k.Warnings == 1 {
 		b.WriteString(", 1 warning")
 	} else if k.Warnings > 1 {
@@ -126,8 +136,29 @@ func WriteConsole(w io.Writer, run *Run, opts ConsoleOptions) error {
 	if run.Interrupted != "" {
 		fmt.Fprintf(&b, "stopped early: %s\n", run.Interrupted)
 	}
+	if d := run.Baseline; d != nil {
+		fmt.Fprintf(&b, "\nCompared with %s:\n", d.Base)
+		var diff strings.Builder
+		_ = WriteDiffText(&diff, d)
+		b.WriteString(indent(diff.String()))
+		if d.Failed() {
+			b.WriteString(p.paint("1;31", "Worse than the baseline: the job fails.") + "\n")
+		} else {
+			b.WriteString(p.paint("1;32", "Nothing got worse than the baseline.") + "\n")
+		}
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+func indent(s string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i, l := range lines {
+		if l != "" {
+			lines[i] = "  " + l
+		}
+	}
+	return strings.Join(lines, "\n") + "\n"
 }
 
 func finding(p palette, color string, f suites.Finding) string {

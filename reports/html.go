@@ -110,6 +110,9 @@ func newHTMLView(run *Run) *htmlView {
 		},
 		NoticeCount: len(run.Notices),
 	}
+	if k.Known > 0 {
+		v.Counts = append(v.Counts, htmlCount{"known failures", k.Known, "o-known-failure"})
+	}
 	v.Headline = headline(run)
 	v.Title = fmt.Sprintf("apiconform %s · %s · %s", v.Verdict, run.Profile, run.Target)
 
@@ -183,6 +186,7 @@ func caseColumns(cases []Case) []string {
 
 var outcomeLabels = map[suites.Outcome]string{
 	suites.Pass: "pass", suites.Fail: "FAIL", suites.Error: "ERROR", suites.Skipped: "skipped", suites.NotRun: "not run",
+	suites.KnownFailure: "known",
 }
 
 func newHTMLCase(c Case, anchors map[string]bool) *htmlCase {
@@ -191,7 +195,7 @@ func newHTMLCase(c Case, anchors map[string]bool) *htmlCase {
 		Anchor:   anchorFor(c.ID, anchors),
 		Class:    "o-" + string(c.Outcome),
 		Label:    outcomeLabels[c.Outcome],
-		Open:     c.Outcome == suites.Fail || c.Outcome == suites.Error,
+		Open:     c.Outcome == suites.Fail || c.Outcome == suites.Error || c.Outcome == suites.KnownFailure,
 		Duration: fmt.Sprintf("%.1f ms", c.DurationMS),
 	}
 	if hc.Label == "" {

@@ -40,6 +40,10 @@ type Run struct {
 	Notices     []string  `json:"notices,omitempty"`     // run-wide warnings, e.g. TLS verification off
 	Counts      Counts    `json:"counts"`
 	Cases       []Case    `json:"cases"`
+	// Known records what became of each --known-failures entry.
+	Known []KnownStatus `json:"known_failures,omitempty"`
+	// Baseline compares this run with --baseline, when given.
+	Baseline *Diff `json:"baseline,omitempty"`
 }
 
 // Counts sums the outcomes of a run.
@@ -49,6 +53,7 @@ type Counts struct {
 	Error    int `json:"error"`
 	Skipped  int `json:"skipped"`
 	NotRun   int `json:"not_run"`
+	Known    int `json:"known_failures"`
 	Warnings int `json:"warnings"`
 }
 
@@ -129,6 +134,8 @@ func (run *Run) Tally() {
 			run.Counts.Skipped++
 		case suites.NotRun:
 			run.Counts.NotRun++
+		case suites.KnownFailure:
+			run.Counts.Known++
 		}
 		run.Counts.Warnings += len(c.Warnings)
 	}

@@ -44,6 +44,22 @@ func WriteSummary(w io.Writer, run *Run) error {
 	if run.Interrupted != "" {
 		fmt.Fprintf(&b, "> **Stopped early:** %s\n\n", mdText(run.Interrupted))
 	}
+	if d := run.Baseline; d != nil {
+		fmt.Fprintf(&b, "**Against the baseline:** %s\n\n", mdText(d.Summary()))
+		for _, e := range append(append([]DiffEntry{}, d.Regressed...), d.NewFailing...) {
+			fmt.Fprintf(&b, "- ❌ %s got worse: %s → %s\n", codeSpan(e.ID), orDash(e.Base), orDash(e.New))
+		}
+		if d.Failed() {
+			b.WriteString("\n")
+		}
+	}
+	if len(run.Known) > 0 {
+		fmt.Fprintf(&b, "#### Known failures (%d)\n\n", len(run.Known))
+		for _, k := range run.Known {
+			fmt.Fprintf(&b, "- %s: %s (until %s): %s\n", codeSpan(k.Case), k.Status, mdText(k.Expires), mdText(clip(k.Reason, summaryTextMax)))
+		}
+		b.WriteString("\n")
+	}
 
 	var failing, errors []Case
 	for _, c := range run.Cases {

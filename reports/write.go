@@ -57,12 +57,17 @@ func Artifacts() []Writer {
 // never sees half a report. It writes every file it can and returns the
 // first error.
 func WriteAll(dir string, run *Run) ([]string, error) {
+	return WriteArtifacts(dir, run, Artifacts())
+}
+
+// WriteArtifacts writes the given artifacts of run into dir, as WriteAll does.
+func WriteArtifacts(dir string, run *Run, writers []Writer) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("report directory %s: %w", dir, err)
 	}
 	var paths []string
 	var firstErr error
-	for _, a := range Artifacts() {
+	for _, a := range writers {
 		path := filepath.Join(dir, a.Name)
 		var buf bytes.Buffer
 		err := a.Write(&buf, run)

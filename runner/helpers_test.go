@@ -3,6 +3,8 @@ package runner
 import (
 	"bytes"
 	"context"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -129,3 +131,17 @@ func caseByKind(t *testing.T, run *reports.Run, kind string) reports.Case {
 }
 
 func join(list []string) string { return strings.Join(list, " ") }
+
+// echoServer answers every request 200 with body and the given headers.
+func echoServer(t *testing.T, headers map[string]string, body string) string {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		for k, v := range headers {
+			w.Header().Set(k, v)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, body)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}

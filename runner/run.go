@@ -56,7 +56,9 @@ type Job struct {
 	TLS         *tls.Config
 	Plan        plan.Plan
 	// Notices are run-wide warnings every report repeats (e.g. --insecure).
-	Notices []string
+	Notices       []string
+	Baseline      *reports.Run
+	KnownFailures []reports.KnownFailure
 }
 
 // Prepare resolves cfg, reads the credentials it names from the
@@ -96,7 +98,23 @@ func Prepare(cfg *Config, env Env) (*Job, error) {
 	if len(p.Cases) == 0 {
 		return nil, usagef("--label-filter %q selects no case; labels in this plan: %s", cfg.LabelFilter, strings.Join(all.Labels(), ", "))
 	}
-	return &Job{Resolved: resolved, Credentials: creds, TLS: tlsConfig, Plan: p, Notices: notices}, nil
+	job := &Job{Resolved: resolved, Credentials: creds, TLS: tlsConfig, Plan: p, Notices: notices}
+	if cfg.Baseline != "" {
+		if job.Baseline, err = reports.ReadJSON(cfg.Baseline); err != nil {
+			return nil, usagef("--baseline: %s", err)
+		}
+	}
+	if cfg.KnownFailures != "" {
+		if job.KnownFailures, err = reports.LoadKnownFailures(cfg.KnownFailures); err != nil {
+			return nil, usagef("--known-failures: %s", err)
+		}
+	}
+	for _, h := range cfg.RedactHeaders {
+		if !validHeaderName(h) {
+			return nil, usagef("--redact-header %q: not a header name", h)
+		}
+	}
+	return job, nil
 }
 
 // credentials reads the tokens named by --token-env and
@@ -110,10 +128,16 @@ func credentials(cfg *Config, env Env) (probe.Credentials, error) {
 	if c.Valid == "" {
 		return c, usagef("--token-env %s: the environment variable %s is empty or unset", cfg.TokenEnv, cfg.TokenEnv)
 	}
+	if len(c.Valid) < reports.MinSecretLength {
+		return c, usagef("--token-env %s: the token is shorter than %d characters, too short to keep out of the reports reliably", cfg.TokenEnv, reports.MinSecretLength)
+	}
 	if cfg.ForbiddenTokenEnv != "" {
 		c.Forbidden = strings.TrimSpace(env.getenv(cfg.ForbiddenTokenEnv))
 		if c.Forbidden == "" {
 			return c, usagef("--forbidden-token-env %s: the environment variable %s is empty or unset", cfg.ForbiddenTokenEnv, cfg.ForbiddenTokenEnv)
+		}
+		if len(c.Forbidden) < reports.MinSecretLength {
+			return c, usagef("--forbidden-token-env %s: the token is shorter than %d characters, too short to keep out of the reports reliably", cfg.ForbiddenTokenEnv, reports.MinSecretLength)
 		}
 		if c.Forbidden == c.Valid {
 			return c, usagef("--forbidden-token-env %s holds the same token as --token-env %s", cfg.ForbiddenTokenEnv, cfg.TokenEnv)
@@ -149,15 +173,48 @@ func (j *Job) Execute(ctx context.Context, env Env) (*reports.Run, int) {
 		meta.Interrupted = "interrupted: " + interruptCause(ctx)
 	}
 	run := reports.NewRun(meta, results)
-	paths, err := reports.WriteAll(cfg.ReportDir, run)
+	return run, j.Report(run, env)
+}
+
+// artifacts lists the report writers; tests add a leaking one to prove
+// that the scan catches it.
+var artifacts = reports.Artifacts
+
+// Report applies the run's policies (known failures, baseline), redacts
+// every secret, writes every artifact, scans them for the known secret
+// values, and returns the exit code.
+func (j *Job) Report(run *reports.Run, env Env) int {
+	cfg := j.Resolved.Config
+	if j.KnownFailures != nil {
+		run.ApplyKnownFailures(j.KnownFailures, time.Now())
+	}
+	if j.Baseline != nil {
+		run.Baseline = reports.Compare(j.Baseline, run, cfg.Baseline)
+	}
+	redactor := reports.NewRedactor(j.Credentials.Secrets(), append([]string{cfg.AuthHeader}, cfg.RedactHeaders...))
+	redactor.Run(run)
+	paths, err := reports.WriteArtifacts(cfg.ReportDir, run, artifacts())
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "apiconform: %s\n", err)
-		return run, ExitArtifacts
+		return ExitArtifacts
+	}
+	leaking, err := reports.ScanFiles(paths, redactor.Secrets())
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "apiconform: %s\n", err)
+		return ExitArtifacts
+	}
+	if len(leaking) > 0 {
+		// Never leave a secret where a CI job would publish it.
+		for _, p := range leaking {
+			_ = os.Remove(p)
+		}
+		fmt.Fprintf(env.Stderr, "apiconform: a secret value survived redaction in %s; removed it. This is a bug in apiconform: please report it (without the file)\n", strings.Join(leaking, ", "))
+		return ExitArtifacts
 	}
 	if cfg.Verbose {
 		fmt.Fprintf(env.Stderr, "apiconform: wrote %s\n", strings.Join(paths, ", "))
 	}
-	return run, exitCode(run)
+	return exitCode(run)
 }
 
 // Probe sends the plan: every ordinary case concurrently, then the
@@ -200,6 +257,19 @@ func (j *Job) Suites() []suites.Suite {
 }
 
 func exitCode(run *reports.Run) int {
+	if run.Verdict == reports.VerdictInterrupted {
+		return ExitInterrupted
+	}
+	if run.Baseline != nil {
+		// Against a baseline only what got worse fails the job.
+		switch {
+		case run.Baseline.Failed():
+			return ExitFail
+		case run.Verdict == reports.VerdictInconclusive:
+			return ExitInconclusive
+		}
+		return ExitPass
+	}
 	switch run.Verdict {
 	case reports.VerdictFail:
 		return ExitFail

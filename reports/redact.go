@@ -1,0 +1,204 @@
+package reports
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/apiconform/apiconform/suites"
+)
+
+// MinSecretLength is the shortest value treated as a secret. Shorter
+// values would match ordinary text everywhere, so a token shorter than
+// this is refused rather than half-protected.
+const MinSecretLength = 8
+
+// DefaultRedactHeaders are always redacted, in requests and responses.
+var DefaultRedactHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Api-Key"}
+
+// secretShapes are values that look like credentials whatever the run
+// knows: they are replaced in every artifact and console line.
+var secretShapes = []struct {
+	name string
+	re   *regexp.Regexp
+	keep int // leading submatch to keep (the scheme of a header value)
+}{
+	{"private-key", regexp.MustCompile(`-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----`), 0},
+	{"jwt", regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`), 0},
+	{"aws-key", regexp.MustCompile(`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`), 0},
+	{"github-token", regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b`), 0},
+	{"slack-token", regexp.MustCompile(`\bxox[abposr]-[A-Za-z0-9-]{10,}`), 0},
+	{"stripe-key", regexp.MustCompile(`\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,}\b`), 0},
+	{"google-api-key", regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}\b`), 0},
+	{"credential", regexp.MustCompile(`(?i)(\b(?:bearer|basic|token|apikey|api-key)\s+)[A-Za-z0-9._~+/=-]{16,}`), 1},
+	{"url-password", regexp.MustCompile(`(://[^/\s:@]+:)[^/\s@]+@`), 1},
+}
+
+// Redactor replaces every secret of a run: the known values (tokens from
+// the environment), the values of sensitive headers, and anything shaped
+// like a credential.
+type Redactor struct {
+	secrets []string
+	headers map[string]bool
+}
+
+// NewRedactor returns a redactor for the known secret values and the
+// headers to redact (on top of DefaultRedactHeaders).
+func NewRedactor(secrets, headers []string) *Redactor {
+	r := &Redactor{headers: map[string]bool{}}
+	for _, h := range append(append([]string{}, DefaultRedactHeaders...), headers...) {
+		r.headers[http.CanonicalHeaderKey(h)] = true
+	}
+	r.addSecrets(secrets...)
+	return r
+}
+
+func (r *Redactor) addSecrets(values ...string) {
+	for _, v := range values {
+		v = strings.TrimSpace(v)
+		if len(v) >= MinSecretLength && !containsString(r.secrets, v) {
+			r.secrets = append(r.secrets, v)
+		}
+	}
+	// Longest first, so that a secret containing another is replaced whole.
+	sort.Slice(r.secrets, func(i, j int) bool { return len(r.secrets[i]) > len(r.secrets[j]) })
+}
+
+// Secrets returns the known secret values, for the artifact scan.
+func (r *Redactor) Secrets() []string { return r.secrets }
+
+// String redacts s.
+func (r *Redactor) String(s string) string {
+	for _, v := range r.secrets {
+		s = strings.ReplaceAll(s, v, "[redacted]")
+	}
+	for _, shape := range secretShapes {
+		s = shape.re.ReplaceAllStringFunc(s, func(m string) string {
+			kept := ""
+			if shape.keep > 0 {
+				kept = shape.re.FindStringSubmatch(m)[shape.keep]
+			}
+			return kept + "[redacted:" + shape.name + "]"
+		})
+	}
+	return s
+}
+
+// Run redacts every text of run in place. Values of sensitive headers
+// become known secrets first, so that a session cookie echoed in a body
+// is caught too.
+func (r *Redactor) Run(run *Run) {
+	for _, c := range run.Cases {
+		r.collect(c.Request.Headers)
+		if c.Response != nil {
+			r.collect(c.Response.Headers)
+		}
+	}
+	run.Target = r.URL(run.Target)
+	run.Interrupted = r.String(run.Interrupted)
+	for i := range run.Notices {
+		run.Notices[i] = r.String(run.Notices[i])
+	}
+	for i := range run.Cases {
+		c := &run.Cases[i]
+		c.Request.URL = r.URL(c.Request.URL)
+		r.headerMap(c.Request.Headers)
+		if c.Response != nil {
+			r.headerMap(c.Response.Headers)
+			c.Response.Body = r.String(c.Response.Body)
+		}
+		c.Expected = r.String(c.Expected)
+		c.Impact = r.String(c.Impact)
+		c.Reason = r.String(c.Reason)
+		for _, list := range [][]suites.Finding{c.Failures, c.Warnings, c.Notes} {
+			for j := range list {
+				list[j].Message = r.String(list[j].Message)
+				list[j].Impact = r.String(list[j].Impact)
+			}
+		}
+	}
+}
+
+// URL redacts a URL: its password and any secret in it.
+func (r *Redactor) URL(raw string) string {
+	if u, err := url.Parse(raw); err == nil && u.User != nil {
+		if _, hasPassword := u.User.Password(); hasPassword {
+			u.User = url.UserPassword(u.User.Username(), "redacted")
+		}
+		raw = u.String()
+	}
+	return r.String(raw)
+}
+
+func (r *Redactor) collect(h map[string]string) {
+	for name, v := range h {
+		name = http.CanonicalHeaderKey(name)
+		if !r.headers[name] || strings.Contains(v, "${") {
+			continue
+		}
+		r.addSecrets(v)
+		switch name {
+		case "Cookie", "Set-Cookie":
+			// The cookie values are the secrets, wherever they are echoed.
+			for _, part := range strings.FieldsFunc(v, func(c rune) bool { return c == ';' || c == ',' }) {
+				key, value, ok := strings.Cut(strings.TrimSpace(part), "=")
+				if ok && !cookieAttributes[strings.ToLower(key)] {
+					r.addSecrets(strings.Trim(value, `"`))
+				}
+			}
+		default:
+			// A scheme and a token: the token alone is the secret too.
+			if _, token, ok := strings.Cut(v, " "); ok {
+				r.addSecrets(token)
+			}
+		}
+	}
+}
+
+var cookieAttributes = map[string]bool{"path": true, "domain": true, "expires": true, "max-age": true, "samesite": true}
+
+func (r *Redactor) headerMap(h map[string]string) {
+	for name, v := range h {
+		switch {
+		case r.headers[http.CanonicalHeaderKey(name)] && strings.Contains(v, "${"):
+			// Already a reference to the variable that holds the secret.
+		case r.headers[http.CanonicalHeaderKey(name)]:
+			h[name] = "[redacted]"
+		default:
+			h[name] = r.String(v)
+		}
+	}
+}
+
+// ScanFiles reads every file and reports the ones that hold a known
+// secret value. It is the proof that redaction held: a hit is a bug.
+func ScanFiles(paths []string, secrets []string) ([]string, error) {
+	var leaking []string
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return leaking, fmt.Errorf("scanning %s: %w", p, err)
+		}
+		for _, s := range secrets {
+			if bytes.Contains(data, []byte(s)) {
+				leaking = append(leaking, p)
+				break
+			}
+		}
+	}
+	return leaking, nil
+}
+
+func containsString(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
