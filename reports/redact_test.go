@@ -8,14 +8,14 @@ import (
 func TestRedactorString(t *testing.T) {
 	r := NewRedactor([]string{"tok-valid-123456789", "short"}, nil)
 	cases := map[string]string{
-		"Bearer tok-valid-123456789":                                  "Bearer [redacted]",
-		"Bearer ${API_TOKEN}":                                         "Bearer ${API_TOKEN}",
-		"short words stay":                                            "short words stay",
-		"key AKIAIOSFODNN7EXAMPLE here":                               "key [redacted:aws-key] here",
-		"Authorization: Basic ZGVtbzpzM2NyZXQtcGFzc3dvcmQ=":           "Authorization: Basic [redacted:credential]",
-		"https://user:hunter2@example.com/x":                          "https://user:[redacted:url-password]example.com/x",
-		"ghp_0123456789abcdefghijABCDEFGHIJ0123456789":                "[redacted:github-token]",
-		"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0xx.c2lnbmF0dXJlLXh5":     "[redacted:jwt]",
+		"Bearer tok-valid-123456789":                                 "Bearer [redacted]",
+		"Bearer ${API_TOKEN}":                                        "Bearer ${API_TOKEN}",
+		"short words stay":                                           "short words stay",
+		"key AKIAIOSFODNN7EXAMPLE here":                              "key [redacted:aws-key] here",
+		"Authorization: Basic ZGVtbzpzM2NyZXQtcGFzc3dvcmQ=":          "Authorization: Basic [redacted:credential]",
+		"https://user:hunter2@example.com/x":                         "https://user:[redacted:url-password]example.com/x",
+		"ghp_0123456789abcdefghijABCDEFGHIJ0123456789":               "[redacted:github-token]",
+		"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0xx.c2lnbmF0dXJlLXh5":    "[redacted:jwt]",
 		"items/partial: expected 404; got 200 OK (data: 1 item [2])": "items/partial: expected 404; got 200 OK (data: 1 item [2])",
 	}
 	for in, want := range cases {

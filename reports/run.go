@@ -44,6 +44,9 @@ type Run struct {
 	Known []KnownStatus `json:"known_failures,omitempty"`
 	// Baseline compares this run with --baseline, when given.
 	Baseline *Diff `json:"baseline,omitempty"`
+	// Detection is set by `apiconform detect`: the run's cases are judged
+	// against the detected (or closest) profile.
+	Detection *Detection `json:"detection,omitempty"`
 }
 
 // Counts sums the outcomes of a run.

@@ -44,6 +44,13 @@ func WriteSummary(w io.Writer, run *Run) error {
 	if run.Interrupted != "" {
 		fmt.Fprintf(&b, "> **Stopped early:** %s\n\n", mdText(run.Interrupted))
 	}
+	if d := run.Detection; d != nil {
+		fmt.Fprintf(&b, "**Detection:** %s\n\n| profile | matched | failed | errors |\n|---|---:|---:|---:|\n", mdText(d.Verdict))
+		for _, s := range d.Profiles {
+			fmt.Fprintf(&b, "| %s | %d of %d | %d | %d |\n", codeSpan(s.Name), s.Pass, s.Judged(), s.Fail, s.Error)
+		}
+		b.WriteString("\n")
+	}
 	if d := run.Baseline; d != nil {
 		fmt.Fprintf(&b, "**Against the baseline:** %s\n\n", mdText(d.Summary()))
 		for _, e := range append(append([]DiffEntry{}, d.Regressed...), d.NewFailing...) {

@@ -66,6 +66,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"run", "probe an API and judge it against its profile (the main job)", runCommand},
+		{"detect", "probe once and tell which profile the API follows", detectCommand},
 		{"diff", "compare two results.json files: fixed, regressed, still failing, new", diffCommand},
 		{"demo", "run against the embedded reference API: an honest one and always-200", demoCommand},
 		{"fixtures", "serve the reference API (every profile and always-200)", fixturesCommand},

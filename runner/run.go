@@ -242,16 +242,12 @@ func (j *Job) Probe(ctx context.Context) map[string]*probe.Exchange {
 // Suites groups the plan's cases by endpoint, each under its profile.
 func (j *Job) Suites() []suites.Suite {
 	var out []suites.Suite
-	index := map[string]int{}
-	for _, c := range j.Plan.Cases {
-		ep := c.Endpoint
-		i, ok := index[ep.Name]
-		if !ok {
-			i = len(out)
-			index[ep.Name] = i
-			out = append(out, suites.Suite{Name: ep.Name + " (" + ep.Profile + ")", Profile: j.Resolved.Profiles[ep.Profile]})
+	for _, ep := range j.Resolved.Endpoints {
+		for _, s := range j.suitesFor(ep.Profile) {
+			if s.Cases[0].Endpoint == ep {
+				out = append(out, s)
+			}
 		}
-		out[i].Cases = append(out[i].Cases, c)
 	}
 	return out
 }
