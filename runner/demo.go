@@ -86,7 +86,11 @@ func demoCommand(ctx context.Context, args []string, env Env) int {
 		} else {
 			writeShortSummary(env, run)
 		}
-		fmt.Fprintf(env.Stdout, "reports: %s\n", filepath.Join(dir, reports.JUnitFile)+", "+filepath.Join(dir, reports.ResultsFile))
+		var names []string
+		for _, a := range reports.Artifacts() {
+			names = append(names, a.Name)
+		}
+		fmt.Fprintf(env.Stdout, "reports in %s: %s\n", dir, strings.Join(names, ", "))
 		if run.Verdict != d.want {
 			allAsExpected = false
 			fmt.Fprintf(env.Stdout, "UNEXPECTED: this run should have come out %s\n", d.want)
