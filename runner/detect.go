@@ -76,22 +76,6 @@ func detectCommand(ctx context.Context, args []string, env Env) int {
 	return ExitFail
 }
 
-// suitesFor groups the plan's cases by endpoint under one profile.
-func (j *Job) suitesFor(profile string) []suites.Suite {
-	var out []suites.Suite
-	index := map[string]int{}
-	for _, c := range j.Plan.Cases {
-		i, ok := index[c.Endpoint.Name]
-		if !ok {
-			i = len(out)
-			index[c.Endpoint.Name] = i
-			out = append(out, suites.Suite{Name: c.Endpoint.Name + " (" + profile + ")", Profile: j.Resolved.Profiles[profile]})
-		}
-		out[i].Cases = append(out[i].Cases, c)
-	}
-	return out
-}
-
 // detect scores every profile and names what the API follows.
 func detect(names []string, byProfile map[string][]*suites.Result, exchanges map[string]*probe.Exchange) *reports.Detection {
 	d := &reports.Detection{}

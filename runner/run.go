@@ -239,15 +239,28 @@ func (j *Job) Probe(ctx context.Context) map[string]*probe.Exchange {
 	return exchanges
 }
 
-// Suites groups the plan's cases by endpoint, each under its profile.
+// Suites groups the plan's cases by endpoint, each under its own profile.
 func (j *Job) Suites() []suites.Suite {
+	return j.group(func(ep *plan.Endpoint) string { return ep.Profile })
+}
+
+// suitesFor groups the plan's cases by endpoint, all under one profile.
+func (j *Job) suitesFor(profile string) []suites.Suite {
+	return j.group(func(*plan.Endpoint) string { return profile })
+}
+
+func (j *Job) group(profileOf func(*plan.Endpoint) string) []suites.Suite {
 	var out []suites.Suite
-	for _, ep := range j.Resolved.Endpoints {
-		for _, s := range j.suitesFor(ep.Profile) {
-			if s.Cases[0].Endpoint == ep {
-				out = append(out, s)
-			}
+	index := map[string]int{}
+	for _, c := range j.Plan.Cases {
+		i, ok := index[c.Endpoint.Name]
+		if !ok {
+			i = len(out)
+			index[c.Endpoint.Name] = i
+			name := profileOf(c.Endpoint)
+			out = append(out, suites.Suite{Name: c.Endpoint.Name + " (" + name + ")", Profile: j.Resolved.Profiles[name]})
 		}
+		out[i].Cases = append(out[i].Cases, c)
 	}
 	return out
 }
