@@ -1,6 +1,6 @@
 module github.com/apiconform/apiconform
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/onsi/ginkgo/v2 v2.34.0
@@ -8,6 +8,7 @@ require (
 	github.com/spf13/pflag v1.0.10
 	github.com/tidwall/gjson v1.20.0
 	go.yaml.in/yaml/v3 v3.0.5
+	golang.org/x/crypto/x509roots/fallback v0.0.0-20261030153154-30a33513ff6d
 )
 
 require (

@@ -63,5 +63,6 @@ func versionCommand(_ context.Context, args []string, env Env) int {
 		return ExitUsage
 	}
 	fmt.Fprintf(env.Stdout, "apiconform %s (commit %s, built %s, %s %s/%s)\n", Version(), Commit(), BuildDate(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	fmt.Fprintf(env.Stdout, "trusted CA roots: %s\n", rootsDescription())
 	return ExitPass
 }
