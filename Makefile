@@ -30,6 +30,10 @@ image:
 	docker build -q -f Dockerfile -t $(IMAGE) \
 	  --build-arg VERSION=$(VERSION) --build-arg COMMIT=$(COMMIT) --build-arg BUILD_DATE=$(DATE) bin/image
 
+## compose-test: go install @latest, the image and docker-compose.yml, end to end (needs Docker)
+compose-test:
+	bash .ci/compose-test
+
 ## test: gofmt, go vet and every test with the race detector
 test: lint
 	$(GO) test -race -count=1 -timeout 15m ./...
