@@ -9,7 +9,9 @@ DATE     ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 PKG      := github.com/apiconform/apiconform/runner
 LDFLAGS  := -s -w -X $(PKG).version=$(VERSION) -X $(PKG).commit=$(COMMIT) -X $(PKG).buildDate=$(DATE)
 
-.PHONY: all build demo test lint clean
+IMAGE    ?= apiconform:latest
+
+.PHONY: all build demo test lint clean image compose-test
 
 all: build
 
@@ -20,6 +22,17 @@ build:
 ## demo: the main job against the embedded reference API (honest: pass; always-200: fail)
 demo: build
 	$(BIN) demo
+
+## image: a FROM scratch image (non-root, CA roots built in) of a static linux binary
+image:
+	rm -rf bin/image && mkdir -p bin/image/reports
+	CGO_ENABLED=0 GOOS=linux $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/image/apiconform .
+	docker build -q -f Dockerfile -t $(IMAGE) \
+	  --build-arg VERSION=$(VERSION) --build-arg COMMIT=$(COMMIT) --build-arg BUILD_DATE=$(DATE) bin/image
+
+## compose-test: go install @latest, the image and docker-compose.yml, end to end (needs Docker)
+compose-test:
+	bash .ci/compose-test
 
 ## test: gofmt, go vet and every test with the race detector
 test: lint

@@ -27,6 +27,7 @@ type Config struct {
 	ReportDir      string        `yaml:"report_dir"`      // ReportDir receives junit.xml, results.json and the other artifacts.
 	LabelFilter    string        `yaml:"label_filter"`    // LabelFilter selects cases by label (Ginkgo syntax).
 	Timeout        time.Duration `yaml:"timeout"`         // Timeout bounds each request.
+	Wait           time.Duration `yaml:"wait"`            // Wait is the longest wait for the API to accept connections before probing.
 	Concurrency    int           `yaml:"concurrency"`     // Concurrency is the most requests in flight at once.
 	MaxBody        int64         `yaml:"max_body"`        // MaxBody is the most bytes read from one body.
 	CACert         string        `yaml:"ca_cert"`         // CACert is a PEM file of CAs to trust besides the system roots.
@@ -139,6 +140,7 @@ func runFlags(fs *pflag.FlagSet, c *Config) {
 	fs.StringVar(&c.ReportDir, "report-dir", c.ReportDir, "directory for junit.xml, results.json and the other reports")
 	fs.StringVar(&c.LabelFilter, "label-filter", c.LabelFilter, "select cases by label, e.g. 'case:partial || auth' (labels: case:KIND, endpoint:NAME, profile:NAME, id-set, routing, auth, rate-limit)")
 	fs.DurationVar(&c.Timeout, "timeout", c.Timeout, "timeout of each request")
+	fs.DurationVar(&c.Wait, "wait", c.Wait, "wait up to this long for the API to accept TCP connections before probing (an API started beside the run, e.g. in compose)")
 	fs.IntVar(&c.Concurrency, "concurrency", c.Concurrency, "most requests in flight at once")
 	fs.Int64Var(&c.MaxBody, "max-body", c.MaxBody, "most bytes read from one response body; a larger body is an error")
 	fs.StringVar(&c.CACert, "ca-cert", c.CACert, "PEM file of certificate authorities to trust (e.g. a staging CA)")
@@ -317,6 +319,9 @@ func (c *Config) Resolve() (*Resolved, error) {
 	}
 	if c.Timeout <= 0 {
 		return nil, usagef("--timeout %s: must be positive", c.Timeout)
+	}
+	if c.Wait < 0 {
+		return nil, usagef("--wait %s: must not be negative", c.Wait)
 	}
 	if c.Concurrency < 1 || c.Concurrency > 256 {
 		return nil, usagef("--concurrency %d: must be between 1 and 256", c.Concurrency)

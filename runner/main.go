@@ -77,6 +77,7 @@ func commands() []command {
 // Main runs the apiconform command line with args (without the program
 // name) and returns the process exit code.
 func Main(ctx context.Context, args []string, env Env) int {
+	TrustRoots() // before any TLS handshake: a scratch image has no system roots
 	if len(args) == 0 {
 		topUsage(env.Stderr)
 		return ExitUsage

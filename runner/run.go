@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -151,6 +152,13 @@ func credentials(cfg *Config, env Env) (probe.Credentials, error) {
 // the exit code; the run is nil only when nothing could be judged.
 func (j *Job) Execute(ctx context.Context, env Env) (*reports.Run, int) {
 	cfg := j.Resolved.Config
+	if cfg.Wait > 0 {
+		if err := waitForAPI(ctx, cfg.BaseURL, cfg.Wait, (&net.Dialer{}).DialContext); err != nil && ctx.Err() == nil {
+			// Probe anyway: every case then records why it could not connect,
+			// and the reports say inconclusive rather than nothing at all.
+			fmt.Fprintf(env.Stderr, "apiconform: %s; probing anyway\n", err)
+		}
+	}
 	started := time.Now()
 	exchanges := j.Probe(ctx)
 

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+
+	"golang.org/x/mod/module"
 )
 
 // Stamped at build time by the Makefile:
@@ -38,8 +40,26 @@ func Commit() string {
 				return s.Value
 			}
 		}
+		// `go install ...@latest` builds from the module cache, without VCS
+		// settings, but an untagged module's pseudo-version names its commit.
+		if rev := pseudoVersionRevision(info.Main.Version); rev != "" {
+			return rev
+		}
 	}
 	return "unknown"
+}
+
+// pseudoVersionRevision returns the commit a pseudo-version such as
+// v0.0.0-20260101120000-0123456789ab names, or "" for any other version.
+func pseudoVersionRevision(v string) string {
+	if !module.IsPseudoVersion(v) {
+		return ""
+	}
+	rev, err := module.PseudoVersionRev(v)
+	if err != nil {
+		return ""
+	}
+	return rev
 }
 
 // BuildDate returns when the binary was built, if stamped.
@@ -63,5 +83,6 @@ func versionCommand(_ context.Context, args []string, env Env) int {
 		return ExitUsage
 	}
 	fmt.Fprintf(env.Stdout, "apiconform %s (commit %s, built %s, %s %s/%s)\n", Version(), Commit(), BuildDate(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	fmt.Fprintf(env.Stdout, "trusted CA roots: %s\n", rootsDescription())
 	return ExitPass
 }
