@@ -344,7 +344,7 @@ func (c *Config) Resolve() (*Resolved, error) {
 	if c.ForbiddenTokenEnv != "" && c.TokenEnv == "" {
 		return nil, usagef("--forbidden-token-env needs --token-env as well (the valid token)")
 	}
-	if c.TokenEnv != "" && !validHeaderName(c.AuthHeader) {
+	if c.TokenEnv != "" && !suites.IsToken(c.AuthHeader) {
 		return nil, usagef("--auth-header %q: not a valid header name", c.AuthHeader)
 	}
 	profiles, err := suites.LoadProfiles(c.Profiles)
@@ -445,16 +445,4 @@ func isMethodToken(m string) bool {
 		}
 	}
 	return m != ""
-}
-
-func validHeaderName(h string) bool {
-	if h == "" {
-		return false
-	}
-	for _, r := range h {
-		if r <= ' ' || r >= 0x7f || strings.ContainsRune("\"(),/:;<=>?@[\\]{}", r) {
-			return false
-		}
-	}
-	return true
 }

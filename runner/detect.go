@@ -17,19 +17,11 @@ import (
 // profile (built-in and house): the API follows the profiles that match
 // every judged case. It exits 0 when one matches, 1 when none does.
 func detectCommand(ctx context.Context, args []string, env Env) int {
-	cfg, err := LoadConfig(args, env.LookupEnv, newRunFlagSet)
-	if err != nil {
-		help := Defaults()
-		return usageFailure(env, "detect", newRunFlagSet(&help), err)
+	job, code := prepareCommand("detect", args, env)
+	if job == nil {
+		return code
 	}
-	job, err := Prepare(cfg, env)
-	if err != nil {
-		return usageFailure(env, "detect", nil, err)
-	}
-	if cfg.DryRun {
-		printPlan(env.Stdout, job)
-		return ExitPass
-	}
+	cfg := job.Resolved.Config
 	started := time.Now()
 	exchanges := job.Probe(ctx)
 
@@ -63,7 +55,7 @@ func detectCommand(ctx context.Context, args []string, env Env) int {
 	run.Detection = detection
 
 	fmt.Fprintf(env.Stdout, "apiconform detect · %s\n\n", cfg.BaseURL)
-	code := job.Report(run, env)
+	code = job.Report(run, env)
 	_ = reports.WriteDetection(env.Stdout, detection, run)
 	switch {
 	case code == ExitArtifacts || code == ExitInterrupted:

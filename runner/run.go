@@ -28,20 +28,32 @@ func newRunFlagSet(c *Config) *pflag.FlagSet {
 	return fs
 }
 
-func runCommand(ctx context.Context, args []string, env Env) int {
+// prepareCommand loads and prepares a command that takes the run flags.
+// It returns the job, or nil and the exit code to end with (a usage
+// error, --help, or the plan printed for --dry-run).
+func prepareCommand(name string, args []string, env Env) (*Job, int) {
 	cfg, err := LoadConfig(args, env.LookupEnv, newRunFlagSet)
 	if err != nil {
 		help := Defaults()
-		return usageFailure(env, "run", newRunFlagSet(&help), err)
+		return nil, usageFailure(env, name, newRunFlagSet(&help), err)
 	}
 	job, err := Prepare(cfg, env)
 	if err != nil {
-		return usageFailure(env, "run", nil, err)
+		return nil, usageFailure(env, name, nil, err)
 	}
 	if cfg.DryRun {
 		printPlan(env.Stdout, job)
-		return ExitPass
+		return nil, ExitPass
 	}
+	return job, ExitPass
+}
+
+func runCommand(ctx context.Context, args []string, env Env) int {
+	job, code := prepareCommand("run", args, env)
+	if job == nil {
+		return code
+	}
+	cfg := job.Resolved.Config
 	run, code := job.Execute(ctx, env)
 	if run != nil {
 		_ = reports.WriteConsole(env.Stdout, run, reports.ConsoleOptions{Color: env.Color, Verbose: cfg.Verbose})
@@ -111,7 +123,7 @@ func Prepare(cfg *Config, env Env) (*Job, error) {
 		}
 	}
 	for _, h := range cfg.RedactHeaders {
-		if !validHeaderName(h) {
+		if !suites.IsToken(h) {
 			return nil, usagef("--redact-header %q: not a header name", h)
 		}
 	}

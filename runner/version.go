@@ -34,12 +34,10 @@ func Commit() string {
 	if commit != "" {
 		return commit
 	}
+	if rev := buildSetting("vcs.revision"); rev != "" {
+		return rev
+	}
 	if info, ok := debug.ReadBuildInfo(); ok {
-		for _, s := range info.Settings {
-			if s.Key == "vcs.revision" {
-				return s.Value
-			}
-		}
 		// `go install ...@latest` builds from the module cache, without VCS
 		// settings, but an untagged module's pseudo-version names its commit.
 		if rev := pseudoVersionRevision(info.Main.Version); rev != "" {
@@ -67,14 +65,22 @@ func BuildDate() string {
 	if buildDate != "" {
 		return buildDate
 	}
+	if date := buildSetting("vcs.time"); date != "" {
+		return date
+	}
+	return "unknown"
+}
+
+// buildSetting reads one setting the Go toolchain recorded in the binary.
+func buildSetting(key string) string {
 	if info, ok := debug.ReadBuildInfo(); ok {
 		for _, s := range info.Settings {
-			if s.Key == "vcs.time" {
+			if s.Key == key {
 				return s.Value
 			}
 		}
 	}
-	return "unknown"
+	return ""
 }
 
 func versionCommand(_ context.Context, args []string, env Env) int {

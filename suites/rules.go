@@ -72,7 +72,7 @@ var rules = []Rule{
 				if v == "" {
 					return false, "no WWW-Authenticate header"
 				}
-				if !isToken(strings.Fields(v)[0]) {
+				if !IsToken(strings.Fields(v)[0]) {
 					return false, fmt.Sprintf("WWW-Authenticate %q, which names no auth scheme", v)
 				}
 				return true, ""
@@ -234,8 +234,9 @@ var rules = []Rule{
 
 func is2xx(status int) bool { return status >= 200 && status <= 299 }
 
-// isToken reports whether s is an RFC 9110 token (an auth scheme name).
-func isToken(s string) bool {
+// IsToken reports whether s is an RFC 9110 token (§5.6.2): a header
+// field name, a method or an auth scheme.
+func IsToken(s string) bool {
 	if s == "" {
 		return false
 	}
