@@ -33,6 +33,11 @@ type Config struct {
 	Insecure       bool          `yaml:"insecure"`        // Insecure skips TLS verification (reported loudly).
 	StrictWarnings bool          `yaml:"strict_warnings"` // StrictWarnings makes warn-level rules fail their case.
 
+	Retries         int           `yaml:"retries"`          // Retries is how often a request that failed in transit (refused, reset) is sent again.
+	MaxRPS          float64       `yaml:"max_rps"`          // MaxRPS caps requests per second outside the rate-limit burst (0: no cap).
+	Deadline        time.Duration `yaml:"deadline"`         // Deadline bounds the sending of the whole run (0: none); cases not answered by then are not run.
+	FollowRedirects bool          `yaml:"follow_redirects"` // FollowRedirects follows up to 10 redirects; off, a 3xx is judged as the status it is.
+
 	TokenEnv          string `yaml:"token_env"`           // TokenEnv names the environment variable holding the valid token.
 	ForbiddenTokenEnv string `yaml:"forbidden_token_env"` // ForbiddenTokenEnv names the variable holding a token without rights.
 	AuthHeader        string `yaml:"auth_header"`         // AuthHeader carries the credentials.
@@ -97,6 +102,7 @@ func Defaults() Config {
 		Timeout:       10 * time.Second,
 		Concurrency:   4,
 		MaxBody:       1 << 20,
+		Retries:       2,
 		AuthHeader:    "Authorization",
 		AuthScheme:    "Bearer",
 		RetryAfterMax: 10 * time.Second,
@@ -137,6 +143,10 @@ func runFlags(fs *pflag.FlagSet, c *Config) {
 	fs.DurationVar(&c.Timeout, "timeout", c.Timeout, "timeout of each request")
 	fs.IntVar(&c.Concurrency, "concurrency", c.Concurrency, "most requests in flight at once")
 	fs.Int64Var(&c.MaxBody, "max-body", c.MaxBody, "most bytes read from one response body; a larger body is an error")
+	fs.IntVar(&c.Retries, "retries", c.Retries, "times a request that failed in transit (refused, reset) is sent again, with a short doubling pause; never for a status code")
+	fs.Float64Var(&c.MaxRPS, "max-rps", c.MaxRPS, "most requests per second, retries included, outside the rate-limit burst (0: no cap)")
+	fs.DurationVar(&c.Deadline, "deadline", c.Deadline, "time limit of the whole run (0: none); cases not answered by then are reported as not run")
+	fs.BoolVar(&c.FollowRedirects, "follow-redirects", c.FollowRedirects, "follow redirects (at most 10) and judge the final answer; off, a 3xx is judged as it is")
 	fs.StringVar(&c.CACert, "ca-cert", c.CACert, "PEM file of certificate authorities to trust (e.g. a staging CA)")
 	fs.BoolVar(&c.Insecure, "insecure", c.Insecure, "skip TLS certificate verification (every report says so, loudly)")
 	fs.BoolVar(&c.StrictWarnings, "strict-warnings", c.StrictWarnings, "make warn-level rules fail their case")
@@ -316,6 +326,15 @@ func (c *Config) Resolve() (*Resolved, error) {
 	}
 	if c.MaxBody < 1 {
 		return nil, usagef("--max-body %d: must be at least 1 byte", c.MaxBody)
+	}
+	if c.Retries < 0 || c.Retries > 10 {
+		return nil, usagef("--retries %d: must be between 0 and 10", c.Retries)
+	}
+	if c.MaxRPS != 0 && !(c.MaxRPS >= 0.01 && c.MaxRPS <= 1e6) {
+		return nil, usagef("--max-rps %g: must be 0 (no cap) or between 0.01 and 1000000", c.MaxRPS)
+	}
+	if c.Deadline < 0 {
+		return nil, usagef("--deadline %s: must not be negative (0: no deadline)", c.Deadline)
 	}
 	if c.RateLimitBurst < 0 || c.RateLimitBurst > 100000 {
 		return nil, usagef("--rate-limit-burst %d: must be between 0 and 100000", c.RateLimitBurst)
