@@ -233,6 +233,11 @@ func loadFile(path string, cfg *Config) error {
 	if err != nil {
 		return usagef("--config %s: %s", path, errors.Unwrap(err))
 	}
+	return decodeConfig(data, path, cfg)
+}
+
+// decodeConfig reads a config file's YAML into cfg; path names it in errors.
+func decodeConfig(data []byte, path string, cfg *Config) error {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(cfg); err != nil {
@@ -411,6 +416,9 @@ func (ec EndpointConfig) resolve(fields plan.Fields, profile string, profiles su
 		return nil, fmt.Errorf("path %q has {id}: use id_style path (--id-style path)", ep.Path)
 	case ep.MaxIDs < 0:
 		return nil, fmt.Errorf("max_ids %d: must not be negative", ep.MaxIDs)
+	case ep.MaxIDs > maxMaxIDs:
+		// The oversized case sends max_ids + 1 IDs in one URL.
+		return nil, fmt.Errorf("max_ids %d: at most %d (the oversized case sends max_ids + 1 IDs in one URL)", ep.MaxIDs, maxMaxIDs)
 	case ep.MaxIDs > 0 && len(ep.Found) > ep.MaxIDs:
 		return nil, fmt.Errorf("found lists %d IDs but max_ids is %d: the found case itself would be oversized", len(ep.Found), ep.MaxIDs)
 	}
@@ -437,6 +445,10 @@ func (ec EndpointConfig) resolve(fields plan.Fields, profile string, profiles su
 	}
 	return ep, nil
 }
+
+// maxMaxIDs bounds max_ids: a URL with more IDs is far beyond any
+// server's limit, and building it would only cost memory.
+const maxMaxIDs = 100000
 
 func orFlags(file string) string {
 	if file == "" {
