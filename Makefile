@@ -9,7 +9,7 @@ DATE     ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 PKG      := github.com/apiconform/apiconform/runner
 LDFLAGS  := -s -w -X $(PKG).version=$(VERSION) -X $(PKG).commit=$(COMMIT) -X $(PKG).buildDate=$(DATE)
 
-.PHONY: all build demo test lint clean
+.PHONY: all build demo test lint fuzz clean
 
 all: build
 
@@ -24,6 +24,16 @@ demo: build
 ## test: gofmt, go vet and every test with the race detector
 test: lint
 	$(GO) test -race -count=1 -timeout 15m ./...
+
+## fuzz: each fuzz target for FUZZTIME; no input may panic the runner.
+## A failing input lands in the package's testdata/fuzz as a regression seed.
+FUZZTIME ?= 20s
+FUZZ_TARGETS := runner:FuzzConfigFile runner:FuzzRunArgs suites:FuzzObservation suites:FuzzJudge
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t#*:}; echo "== $$name ($$pkg, $(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./$$pkg; \
+	done
 
 ## lint: gofmt and go vet must be clean
 lint:
