@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -241,8 +242,18 @@ func (p *Prober) exchange(ctx context.Context, caseID string, r plan.Request) *E
 		ex.Err = &TransportError{Kind: KindBodyTooLarge, URL: r.URL,
 			Message: fmt.Sprintf("the %d answer's body is larger than --max-body (%d bytes); raise --max-body to judge it", resp.StatusCode, p.opts.MaxBody)}
 	}
+	if ex.Err != nil && len(ex.Response.Body) > ErrorBodyKept {
+		// The judge reads no body of a failed exchange; keep what the
+		// reports show, not up to --max-body per case until judging.
+		ex.Response.Body = bytes.Clone(ex.Response.Body[:ErrorBodyKept])
+		ex.Response.Truncated = true
+	}
 	return ex
 }
+
+// ErrorBodyKept is how much of the body of a failed exchange is kept:
+// as much as the reports show (reports.BodyExcerpt).
+const ErrorBodyKept = 4096
 
 // classify names a failure of a request sent under ctx; when ctx itself
 // ended, the run stopped and the target is not at fault.
