@@ -9,7 +9,7 @@ DATE     ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 PKG      := github.com/apiconform/apiconform/runner
 LDFLAGS  := -s -w -X $(PKG).version=$(VERSION) -X $(PKG).commit=$(COMMIT) -X $(PKG).buildDate=$(DATE)
 
-.PHONY: all build demo test lint fuzz clean
+.PHONY: all build demo test lint fuzz bench clean
 
 all: build
 
@@ -24,6 +24,13 @@ demo: build
 ## test: gofmt, go vet and every test with the race detector
 test: lint
 	$(GO) test -race -count=1 -timeout 15m ./...
+
+## bench: the Go benchmarks (cost per case), then the end-to-end driver:
+## wall time against the latency ideal, start-up, peak memory, growth in cases
+BENCH_LATENCY ?= 50ms
+bench: build
+	$(GO) test -run '^$$' -bench . -benchmem ./runner/probe ./suites
+	$(GO) run ./internal/bench -bin $(BIN) -latency $(BENCH_LATENCY)
 
 ## fuzz: each fuzz target for FUZZTIME; no input may panic the runner.
 ## A failing input lands in the package's testdata/fuzz as a regression seed.
