@@ -421,3 +421,48 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 	t.Fatalf("gave up waiting for %s", what)
 }
+
+// With --follow-redirects, the token never follows a redirect to another
+// host (here: another port), whatever header carries it.
+func TestFollowRedirectsKeepsTokenHome(t *testing.T) {
+	const token = "s3cret-token-value"
+	for _, header := range []string{"Authorization", "X-API-Key"} {
+		t.Run(header, func(t *testing.T) {
+			var leaked atomic.Int64
+			elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				for _, v := range r.Header {
+					if strings.Contains(strings.Join(v, " "), token) {
+						leaked.Add(1)
+					}
+				}
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write([]byte(`{"data":[]}`))
+			}))
+			t.Cleanup(elsewhere.Close)
+			home := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, elsewhere.URL+r.URL.RequestURI(), http.StatusFound)
+			}))
+			t.Cleanup(home.Close)
+
+			o := faultRun(t, home.URL, map[string]string{"API_TOKEN": token},
+				"--label-filter", "case:found", "--follow-redirects", "--token-env", "API_TOKEN", "--auth-header", header)
+			if c := o.faultCase(t, "items/found"); c.Response == nil {
+				t.Fatalf("no answer after the redirect: %s %q", c.Outcome, c.Reason)
+			}
+			if leaked.Load() != 0 {
+				t.Errorf("the token followed the redirect to %s in %s", elsewhere.URL, header)
+			}
+		})
+	}
+}
+
+func TestFaultFlagsAreValidated(t *testing.T) {
+	for flag, value := range map[string]string{
+		"--retries": "11", "--max-rps": "-1", "--deadline": "-1s", "--timeout": "0s",
+	} {
+		stderr := faultUsage(t, nil, "--base-url", "http://127.0.0.1:1", flag, value)
+		if !strings.Contains(stderr, flag) {
+			t.Errorf("%s %s: %q does not name the flag", flag, value, stderr)
+		}
+	}
+}

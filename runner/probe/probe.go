@@ -353,8 +353,11 @@ func classify(err error, rawURL string, timeout time.Duration) *TransportError {
 		te.Kind, te.Message = KindTLS, inner.Error()
 	default:
 		te.Message = inner.Error()
+		// A network failure of another kind may pass; a malformed answer
+		// or a request that cannot be sent will not (url.Error itself is
+		// a net.Error, so look inside it).
 		var netErr net.Error
-		te.retry = errors.As(err, &netErr)
+		te.retry = errors.As(inner, &netErr)
 	}
 	return te
 }
