@@ -417,7 +417,6 @@ func (ec EndpointConfig) resolve(fields plan.Fields, profile string, profiles su
 	case ep.MaxIDs < 0:
 		return nil, fmt.Errorf("max_ids %d: must not be negative", ep.MaxIDs)
 	case ep.MaxIDs > maxMaxIDs:
-		// The oversized case sends max_ids + 1 IDs in one URL.
 		return nil, fmt.Errorf("max_ids %d: at most %d (the oversized case sends max_ids + 1 IDs in one URL)", ep.MaxIDs, maxMaxIDs)
 	case ep.MaxIDs > 0 && len(ep.Found) > ep.MaxIDs:
 		return nil, fmt.Errorf("found lists %d IDs but max_ids is %d: the found case itself would be oversized", len(ep.Found), ep.MaxIDs)

@@ -104,9 +104,10 @@ func newClient(opts Options) *http.Client {
 			if len(via) >= MaxRedirects {
 				return &redirectError{hops: len(via), last: req.URL.String()}
 			}
-			// net/http drops Authorization on a redirect to another host,
-			// but not an API-key header of our own: drop it too, so a
-			// token never travels to a host it was not meant for.
+			// net/http keeps Authorization on a redirect to the same host
+			// name on another port, and an API-key header everywhere: drop
+			// the credentials on any change of host or port, so a token
+			// never travels to a server it was not meant for.
 			if credHeader != "" && req.URL.Host != via[0].URL.Host {
 				req.Header.Del(credHeader)
 			}
