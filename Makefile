@@ -11,7 +11,7 @@ LDFLAGS  := -s -w -X $(PKG).version=$(VERSION) -X $(PKG).commit=$(COMMIT) -X $(P
 
 IMAGE    ?= apiconform:latest
 
-.PHONY: all build demo test lint clean image compose-test
+.PHONY: all build demo test lint fuzz bench clean image compose-test
 
 all: build
 
@@ -37,6 +37,23 @@ compose-test:
 ## test: gofmt, go vet and every test with the race detector
 test: lint
 	$(GO) test -race -count=1 -timeout 15m ./...
+
+## bench: the Go benchmarks (cost per case), then the end-to-end driver:
+## wall time against the latency ideal, start-up, peak memory, growth in cases
+BENCH_LATENCY ?= 50ms
+bench: build
+	$(GO) test -run '^$$' -bench . -benchmem ./runner/probe ./suites
+	$(GO) run ./internal/bench -bin $(BIN) -latency $(BENCH_LATENCY)
+
+## fuzz: each fuzz target for FUZZTIME; no input may panic the runner.
+## A failing input lands in the package's testdata/fuzz as a regression seed.
+FUZZTIME ?= 20s
+FUZZ_TARGETS := runner:FuzzConfigFile runner:FuzzRunArgs suites:FuzzObservation suites:FuzzJudge
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t#*:}; echo "== $$name ($$pkg, $(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./$$pkg; \
+	done
 
 ## lint: gofmt and go vet must be clean
 lint:

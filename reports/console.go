@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/apiconform/apiconform/runner/plan"
 	"github.com/apiconform/apiconform/suites"
 )
 
@@ -173,13 +174,18 @@ func finding(p palette, color string, f suites.Finding) string {
 }
 
 func got(c Case) string {
+	var s string
 	switch {
 	case c.Response != nil:
-		return fmt.Sprint(c.Response.Status)
+		s = fmt.Sprint(c.Response.Status)
 	case c.Outcome == suites.Error:
-		return "—"
+		s = "—"
 	}
-	return ""
+	// A retried request says so; the burst's count is in its note.
+	if c.Attempts > 1 && c.Case != string(plan.RateLimit) {
+		s += fmt.Sprintf(" (%d attempts)", c.Attempts)
+	}
+	return s
 }
 
 func clip(s string, n int) string {

@@ -34,6 +34,11 @@ type Config struct {
 	Insecure       bool          `yaml:"insecure"`        // Insecure skips TLS verification (reported loudly).
 	StrictWarnings bool          `yaml:"strict_warnings"` // StrictWarnings makes warn-level rules fail their case.
 
+	Retries         int           `yaml:"retries"`          // Retries is how often a request that failed in transit (refused, reset) is sent again.
+	MaxRPS          float64       `yaml:"max_rps"`          // MaxRPS caps requests per second outside the rate-limit burst (0: no cap).
+	Deadline        time.Duration `yaml:"deadline"`         // Deadline bounds the sending of the whole run (0: none); cases not answered by then are not run.
+	FollowRedirects bool          `yaml:"follow_redirects"` // FollowRedirects follows up to 10 redirects; off, a 3xx is judged as the status it is.
+
 	TokenEnv          string `yaml:"token_env"`           // TokenEnv names the environment variable holding the valid token.
 	ForbiddenTokenEnv string `yaml:"forbidden_token_env"` // ForbiddenTokenEnv names the variable holding a token without rights.
 	AuthHeader        string `yaml:"auth_header"`         // AuthHeader carries the credentials.
@@ -102,6 +107,7 @@ func Defaults() Config {
 		Timeout:       10 * time.Second,
 		Concurrency:   4,
 		MaxBody:       1 << 20,
+		Retries:       2,
 		AuthHeader:    "Authorization",
 		AuthScheme:    "Bearer",
 		RetryAfterMax: 10 * time.Second,
@@ -143,6 +149,10 @@ func runFlags(fs *pflag.FlagSet, c *Config) {
 	fs.DurationVar(&c.Wait, "wait", c.Wait, "wait up to this long for the API to accept TCP connections before probing (an API started beside the run, e.g. in compose)")
 	fs.IntVar(&c.Concurrency, "concurrency", c.Concurrency, "most requests in flight at once")
 	fs.Int64Var(&c.MaxBody, "max-body", c.MaxBody, "most bytes read from one response body; a larger body is an error")
+	fs.IntVar(&c.Retries, "retries", c.Retries, "times a request that failed in transit (refused, reset) is sent again, with a short doubling pause; never for a status code")
+	fs.Float64Var(&c.MaxRPS, "max-rps", c.MaxRPS, "most requests per second, retries included, outside the rate-limit burst (0: no cap)")
+	fs.DurationVar(&c.Deadline, "deadline", c.Deadline, "time limit of the whole run (0: none); cases not answered by then are reported as not run")
+	fs.BoolVar(&c.FollowRedirects, "follow-redirects", c.FollowRedirects, "follow redirects (at most 10) and judge the final answer; off, a 3xx is judged as it is")
 	fs.StringVar(&c.CACert, "ca-cert", c.CACert, "PEM file of certificate authorities to trust (e.g. a staging CA)")
 	fs.BoolVar(&c.Insecure, "insecure", c.Insecure, "skip TLS certificate verification (every report says so, loudly)")
 	fs.BoolVar(&c.StrictWarnings, "strict-warnings", c.StrictWarnings, "make warn-level rules fail their case")
@@ -232,6 +242,11 @@ func loadFile(path string, cfg *Config) error {
 	if err != nil {
 		return usagef("--config %s: %s", path, errors.Unwrap(err))
 	}
+	return decodeConfig(data, path, cfg)
+}
+
+// decodeConfig reads a config file's YAML into cfg; path names it in errors.
+func decodeConfig(data []byte, path string, cfg *Config) error {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(cfg); err != nil {
@@ -329,6 +344,15 @@ func (c *Config) Resolve() (*Resolved, error) {
 	if c.MaxBody < 1 {
 		return nil, usagef("--max-body %d: must be at least 1 byte", c.MaxBody)
 	}
+	if c.Retries < 0 || c.Retries > 10 {
+		return nil, usagef("--retries %d: must be between 0 and 10", c.Retries)
+	}
+	if c.MaxRPS != 0 && !(c.MaxRPS >= 0.01 && c.MaxRPS <= 1e6) {
+		return nil, usagef("--max-rps %g: must be 0 (no cap) or between 0.01 and 1000000", c.MaxRPS)
+	}
+	if c.Deadline < 0 {
+		return nil, usagef("--deadline %s: must not be negative (0: no deadline)", c.Deadline)
+	}
 	if c.RateLimitBurst < 0 || c.RateLimitBurst > 100000 {
 		return nil, usagef("--rate-limit-burst %d: must be between 0 and 100000", c.RateLimitBurst)
 	}
@@ -404,6 +428,8 @@ func (ec EndpointConfig) resolve(fields plan.Fields, profile string, profiles su
 		return nil, fmt.Errorf("path %q has {id}: use id_style path (--id-style path)", ep.Path)
 	case ep.MaxIDs < 0:
 		return nil, fmt.Errorf("max_ids %d: must not be negative", ep.MaxIDs)
+	case ep.MaxIDs > maxMaxIDs:
+		return nil, fmt.Errorf("max_ids %d: at most %d (the oversized case sends max_ids + 1 IDs in one URL)", ep.MaxIDs, maxMaxIDs)
 	case ep.MaxIDs > 0 && len(ep.Found) > ep.MaxIDs:
 		return nil, fmt.Errorf("found lists %d IDs but max_ids is %d: the found case itself would be oversized", len(ep.Found), ep.MaxIDs)
 	}
@@ -430,6 +456,10 @@ func (ec EndpointConfig) resolve(fields plan.Fields, profile string, profiles su
 	}
 	return ep, nil
 }
+
+// maxMaxIDs bounds max_ids: a URL with more IDs is far beyond any
+// server's limit, and building it would only cost memory.
+const maxMaxIDs = 100000
 
 func orFlags(file string) string {
 	if file == "" {

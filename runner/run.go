@@ -9,7 +9,10 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
+	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -67,7 +70,9 @@ type Job struct {
 	Resolved    *Resolved
 	Credentials probe.Credentials
 	TLS         *tls.Config
-	Plan        plan.Plan
+	// Proxy picks a request's proxy from HTTP_PROXY, HTTPS_PROXY and NO_PROXY.
+	Proxy func(*http.Request) (*url.URL, error)
+	Plan  plan.Plan
 	// Notices are run-wide warnings every report repeats (e.g. --insecure).
 	Notices       []string
 	Baseline      *reports.Run
@@ -88,6 +93,10 @@ func Prepare(cfg *Config, env Env) (*Job, error) {
 	tlsConfig, err := probe.TLSConfig(cfg.CACert, cfg.Insecure)
 	if err != nil {
 		return nil, usagef("--ca-cert %s: %s", cfg.CACert, err)
+	}
+	proxy, err := proxyFromEnv(env.getenv, cfg.BaseURL)
+	if err != nil {
+		return nil, err
 	}
 	var notices []string
 	if cfg.Insecure {
@@ -111,7 +120,7 @@ func Prepare(cfg *Config, env Env) (*Job, error) {
 	if len(p.Cases) == 0 {
 		return nil, usagef("--label-filter %q selects no case; labels in this plan: %s", cfg.LabelFilter, strings.Join(all.Labels(), ", "))
 	}
-	job := &Job{Resolved: resolved, Credentials: creds, TLS: tlsConfig, Plan: p, Notices: notices}
+	job := &Job{Resolved: resolved, Credentials: creds, TLS: tlsConfig, Proxy: proxy, Plan: p, Notices: notices}
 	if cfg.Baseline != "" {
 		if job.Baseline, err = reports.ReadJSON(cfg.Baseline); err != nil {
 			return nil, usagef("--baseline: %s", err)
@@ -161,7 +170,9 @@ func credentials(cfg *Config, env Env) (probe.Credentials, error) {
 }
 
 // Execute probes, judges and writes the reports. It returns the run and
-// the exit code; the run is nil only when nothing could be judged.
+// the exit code; the run is nil only when nothing could be judged. When
+// ctx ends (a signal) or --deadline passes, sending stops, what came back
+// is judged, the rest is reported as not run, and every report is written.
 func (j *Job) Execute(ctx context.Context, env Env) (*reports.Run, int) {
 	cfg := j.Resolved.Config
 	if cfg.Wait > 0 {
@@ -172,7 +183,13 @@ func (j *Job) Execute(ctx context.Context, env Env) (*reports.Run, int) {
 		}
 	}
 	started := time.Now()
-	exchanges := j.Probe(ctx)
+	probeCtx := ctx
+	if cfg.Deadline > 0 {
+		var cancel context.CancelFunc
+		probeCtx, cancel = context.WithTimeoutCause(ctx, cfg.Deadline, fmt.Errorf("the run reached --deadline %s", cfg.Deadline))
+		defer cancel()
+	}
+	exchanges := j.Probe(probeCtx)
 
 	var ginkgoOut io.Writer
 	if cfg.Verbose {
@@ -185,9 +202,15 @@ func (j *Job) Execute(ctx context.Context, env Env) (*reports.Run, int) {
 		fmt.Fprintf(env.Stderr, "apiconform: judging failed: %s\n", err)
 		return nil, ExitArtifacts
 	}
+	notices := j.Notices
+	if ctx.Err() == nil && probeCtx.Err() != nil {
+		if n := countOutcome(results, suites.NotRun); n > 0 {
+			notices = append(slices.Clip(notices), fmt.Sprintf("the run reached --deadline %s: %d cases were not answered in time and are reported as not run", cfg.Deadline, n))
+		}
+	}
 	meta := reports.Meta{
 		Version: Version(), Target: cfg.BaseURL, Profile: cfg.Profile,
-		Started: started, Duration: time.Since(started), Notices: j.Notices,
+		Started: started, Duration: time.Since(started), Notices: notices,
 	}
 	if ctx.Err() != nil {
 		meta.Interrupted = "interrupted: " + interruptCause(ctx)
@@ -245,6 +268,7 @@ func (j *Job) Probe(ctx context.Context) map[string]*probe.Exchange {
 	prober := probe.New(probe.Options{
 		Concurrency: cfg.Concurrency, Timeout: cfg.Timeout, MaxBody: cfg.MaxBody,
 		UserAgent: "apiconform/" + Version(), Credentials: j.Credentials, TLS: j.TLS,
+		Retries: cfg.Retries, MaxRPS: cfg.MaxRPS, FollowRedirects: cfg.FollowRedirects, Proxy: j.Proxy,
 	})
 	exchanges := prober.Probe(ctx, j.Plan.Cases)
 	for i := range j.Plan.Cases {
@@ -252,11 +276,24 @@ func (j *Job) Probe(ctx context.Context) map[string]*probe.Exchange {
 		if c.Kind != plan.RateLimit || c.Skipped() || ctx.Err() != nil {
 			continue
 		}
-		exchanges[c.ID] = prober.Burst(ctx, c, probe.BurstOptions{
+		ex := prober.Burst(ctx, c, probe.BurstOptions{
 			Budget: cfg.RateLimitBurst, Concurrency: cfg.Concurrency, RetryAfterMax: cfg.RetryAfterMax,
 		})
+		if !ex.Burst.Interrupted {
+			exchanges[c.ID] = ex
+		}
 	}
 	return exchanges
+}
+
+func countOutcome(results []*suites.Result, o suites.Outcome) int {
+	n := 0
+	for _, r := range results {
+		if r.Outcome == o {
+			n++
+		}
+	}
+	return n
 }
 
 // Suites groups the plan's cases by endpoint, each under its own profile.

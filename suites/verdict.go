@@ -102,7 +102,7 @@ func (j *caseJudge) run() {
 	} else {
 		switch {
 		case ex.Err != nil:
-			j.inconclusive = describeTransport(ex.Err)
+			j.inconclusive = describeTransport(ex.Err) + attemptsNote(ex.Attempts)
 		case ex.Response.Status == http.StatusTooManyRequests:
 			j.inconclusive = "rate limited (429) outside the rate-limit phase: the answer says nothing about this case; lower --concurrency and run again"
 		default:
@@ -114,6 +114,14 @@ func (j *caseJudge) run() {
 
 func describeTransport(err *probe.TransportError) string {
 	return fmt.Sprintf("transport error (%s) at %s: %s", err.Kind, err.URL, err.Message)
+}
+
+// attemptsNote says how often a failed request was sent, when it was retried.
+func attemptsNote(n int) string {
+	if n > 1 {
+		return fmt.Sprintf(" (%d attempts)", n)
+	}
+	return ""
 }
 
 // conclude turns the findings into the spec's state: failures fail it,

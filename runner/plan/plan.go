@@ -270,6 +270,8 @@ func (b builder) build(kind Kind) Case {
 		case !needList():
 		case ep.MaxIDs <= 0:
 			c.SkipReason = "needs max_ids (--max-ids)"
+		case len(ep.Found)+len(ep.Missing) == 0:
+			c.SkipReason = "needs found or missing IDs to fill the list"
 		default:
 			sent := oversizedIDs(ep, ep.MaxIDs+1)
 			c.IDs = IDs{Sent: sent}
@@ -399,7 +401,8 @@ func (b builder) join(escapedPath string) string {
 }
 
 // oversizedIDs returns n distinct IDs where it can: the configured ones
-// first, then (for numeric IDs) the numbers after the largest. A server
+// first, then (for numeric IDs) the numbers after the largest. The
+// endpoint has at least one found or missing ID. A server
 // that removes duplicates before counting must still see more than max_ids.
 func oversizedIDs(ep *Endpoint, n int) []string {
 	seen := map[string]bool{}
@@ -429,9 +432,10 @@ func oversizedIDs(ep *Endpoint, n int) []string {
 	for next := largest + 1; numeric && len(ids) < n; next++ {
 		add(strconv.FormatInt(next, 10))
 	}
+	known := len(ids)
 	for i := 0; len(ids) < n; i++ {
 		// Non-numeric IDs: repeat the known ones.
-		ids = append(ids, ep.Found[i%len(ep.Found)])
+		ids = append(ids, ids[i%known])
 	}
 	return ids
 }

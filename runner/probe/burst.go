@@ -45,11 +45,13 @@ func (p *Prober) Burst(ctx context.Context, c *plan.Case, opts BurstOptions) *Ex
 				if launched.Add(1) > int64(opts.Budget) {
 					return
 				}
-				ex := p.Send(ctx, c.ID, c.Request)
+				// One attempt each, unpaced: the burst exists to reach the
+				// limit, and a retry would spend budget behind its back.
+				ex := p.exchange(ctx, c.ID, c.Request)
 				mu.Lock()
 				b.Sent++
 				switch {
-				case ex.Err != nil && ctx.Err() != nil:
+				case ex.Err != nil && ex.Err.Kind == KindCanceled:
 					// The run was interrupted: not a fault of the target.
 				case ex.Err != nil:
 					b.Errors++
@@ -72,6 +74,11 @@ func (p *Prober) Burst(ctx context.Context, c *plan.Case, opts BurstOptions) *Ex
 		}()
 	}
 	wg.Wait()
+	if b.Limiting == nil && b.FirstError == nil && ctx.Err() != nil {
+		// The run stopped before the limit was reached: "no 429" would be
+		// a verdict on a burst that never finished.
+		b.Interrupted = true
+	}
 
 	result := last
 	if b.Limiting != nil {
@@ -92,7 +99,7 @@ func (p *Prober) Burst(ctx context.Context, c *plan.Case, opts BurstOptions) *Ex
 	if b.Limiting != nil {
 		b.RetryAfter = b.Limiting.Response.Header.Get("Retry-After")
 	}
-	if b.StoppedBy == http.StatusTooManyRequests && ctx.Err() == nil {
+	if b.StoppedBy == http.StatusTooManyRequests {
 		p.recover(ctx, c, b, opts.RetryAfterMax)
 	}
 	return &out
@@ -116,15 +123,23 @@ func (p *Prober) recover(ctx context.Context, c *plan.Case, b *Burst, maxWait ti
 	if b.WaitCapped {
 		wait = delay
 	}
+	if ctx.Err() != nil {
+		b.Interrupted = true
+		return
+	}
 	timer := time.NewTimer(wait)
 	defer timer.Stop()
 	select {
 	case <-timer.C:
 	case <-ctx.Done():
+		b.Interrupted = true
 		return
 	}
 	b.Waited = wait
-	b.Recovery = p.Send(ctx, c.ID, c.Request)
+	b.Recovery = p.exchange(ctx, c.ID, c.Request)
+	if b.Recovery.Err != nil && b.Recovery.Err.Kind == KindCanceled {
+		b.Interrupted = true
+	}
 }
 
 // ParseRetryAfter reads a Retry-After value: delay-seconds (digits only) or

@@ -15,10 +15,10 @@ type Exchange struct {
 	Request  RecordedRequest
 	Response *Response // nil when the transport failed
 	Err      *TransportError
-	Started  time.Time
-	Duration time.Duration
-	Attempts int    // requests sent, retries included
-	Burst    *Burst // the rate-limit phase, for the rate-limit case only
+	Started  time.Time     // when the first attempt started
+	Duration time.Duration // from the first attempt to the end of the last
+	Attempts int           // requests sent, retries included
+	Burst    *Burst        // the rate-limit phase, for the rate-limit case only
 }
 
 // RecordedRequest is a request as it went out, with credentials replaced
@@ -42,10 +42,27 @@ type Response struct {
 // TransportError is a failure to get an answer: the case is inconclusive,
 // never a conformance failure and never a pass.
 type TransportError struct {
-	Kind    string // refused, dns, timeout, reset, tls, body-too-large, canceled, other
+	Kind    string // one of the Kind constants
 	Message string
 	URL     string
+	// retry says whether another attempt may get an answer: a refused or
+	// reset connection may, a bad certificate or a timeout will not.
+	retry bool
 }
+
+// The kinds of transport failure.
+const (
+	KindRefused      = "refused"        // nothing listens at the address
+	KindDNS          = "dns"            // the host name does not resolve
+	KindTimeout      = "timeout"        // no complete answer within --timeout
+	KindReset        = "reset"          // the connection closed or reset before the answer was complete
+	KindTLS          = "tls"            // the TLS handshake failed (certificate, protocol)
+	KindBodyTooLarge = "body-too-large" // the body is longer than --max-body
+	KindRedirect     = "redirect"       // too many redirects (with --follow-redirects)
+	KindProxy        = "proxy"          // the proxy from the environment could not be reached
+	KindCanceled     = "canceled"       // the run stopped (signal or --deadline) before the answer arrived
+	KindOther        = "other"
+)
 
 func (e *TransportError) Error() string { return e.Kind + ": " + e.Message }
 
@@ -62,6 +79,9 @@ type Burst struct {
 	RetryAfter string        // the Retry-After value of the limiting answer
 	Errors     int           // transport failures during the burst
 	FirstError *TransportError
+	// Interrupted says the run stopped (signal or --deadline) before the
+	// burst and its recovery were complete: the case is not run.
+	Interrupted bool
 }
 
 // errBodyTooLarge marks a body longer than the cap when the caller asked

@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -28,12 +29,34 @@ type Options struct {
 	UserAgent   string
 	Credentials Credentials
 	TLS         *tls.Config // nil: system roots, full verification
+	// Retries is how often a request that failed in transit (refused,
+	// reset) is sent again; never for a status code, never for a method
+	// that is not idempotent.
+	Retries int
+	// RetryBackoff is the pause before the first retry, doubled before each
+	// next one (0: DefaultRetryBackoff).
+	RetryBackoff time.Duration
+	// MaxRPS caps requests per second across the prober, retries included
+	// (0: no cap). The rate-limit burst is not paced: reaching the limit is its job.
+	MaxRPS float64
+	// FollowRedirects follows up to MaxRedirects redirects; off, a 3xx is
+	// judged as the status it is.
+	FollowRedirects bool
+	// Proxy picks the proxy of a request (nil: http.ProxyFromEnvironment).
+	Proxy func(*http.Request) (*url.URL, error)
 }
+
+// DefaultRetryBackoff is the pause before the first retry.
+const DefaultRetryBackoff = 100 * time.Millisecond
+
+// MaxRedirects bounds a redirect chain with --follow-redirects.
+const MaxRedirects = 10
 
 // Prober sends requests and records exchanges. It is safe for concurrent use.
 type Prober struct {
 	opts   Options
 	client *http.Client
+	pacer  *pacer
 }
 
 // New returns a Prober.
@@ -44,34 +67,70 @@ func New(opts Options) *Prober {
 	if opts.MaxBody <= 0 {
 		opts.MaxBody = 1 << 20
 	}
+	if opts.RetryBackoff <= 0 {
+		opts.RetryBackoff = DefaultRetryBackoff
+	}
 	client := opts.Client
 	if client == nil {
-		client = NewClient(opts.Concurrency, opts.TLS)
+		client = newClient(opts)
 	}
-	return &Prober{opts: opts, client: client}
+	return &Prober{opts: opts, client: client, pacer: newPacer(opts.MaxRPS)}
 }
 
 // NewClient returns the HTTP client apiconform uses: connections are
 // reused up to the concurrency, redirects are not followed (a 3xx is
 // judged as the status it is) and the proxy comes from the environment.
 func NewClient(concurrency int, tlsConfig *tls.Config) *http.Client {
+	return newClient(Options{Concurrency: concurrency, TLS: tlsConfig})
+}
+
+func newClient(opts Options) *http.Client {
 	transport := http.DefaultTransport.(*http.Transport).Clone()
-	if tlsConfig != nil {
-		transport.TLSClientConfig = tlsConfig
+	if opts.TLS != nil {
+		transport.TLSClientConfig = opts.TLS
 	}
-	transport.MaxIdleConnsPerHost = max(concurrency, 2)
+	if opts.Proxy != nil {
+		transport.Proxy = opts.Proxy
+	}
+	transport.MaxIdleConnsPerHost = max(opts.Concurrency, 2)
 	transport.MaxConnsPerHost = 0
+	credHeader := opts.Credentials.Header
 	return &http.Client{
 		Transport: transport,
-		CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if !opts.FollowRedirects {
+				return http.ErrUseLastResponse
+			}
+			if len(via) >= MaxRedirects {
+				return &redirectError{hops: len(via), last: req.URL.String()}
+			}
+			// net/http keeps Authorization on a redirect to the same host
+			// name on another port, and an API-key header everywhere: drop
+			// the credentials on any change of host or port, so a token
+			// never travels to a server it was not meant for.
+			if credHeader != "" && req.URL.Host != via[0].URL.Host {
+				req.Header.Del(credHeader)
+			}
+			return nil
 		},
 	}
 }
 
+// redirectError ends a redirect chain that is too long (or a loop).
+type redirectError struct {
+	hops int
+	last string
+}
+
+func (e *redirectError) Error() string {
+	return fmt.Sprintf("stopped after %d redirects (a redirect loop?); the last one pointed to %s", e.hops, e.last)
+}
+
 // Probe sends every runnable case of cases except rate-limit, at most
 // Concurrency at a time, and returns the exchanges by case ID. It stops
-// sending when ctx is done; cases not sent are absent from the result.
+// sending when ctx is done: cases not sent, and cases whose answer the
+// stop cut off, are absent from the result (the judge reports them as
+// not run).
 func (p *Prober) Probe(ctx context.Context, cases []plan.Case) map[string]*Exchange {
 	var (
 		mu   sync.Mutex
@@ -95,6 +154,9 @@ func (p *Prober) Probe(ctx context.Context, cases []plan.Case) map[string]*Excha
 		go func() {
 			defer func() { <-sema; wg.Done() }()
 			ex := p.Send(ctx, c.ID, c.Request)
+			if ex.Err != nil && ex.Err.Kind == KindCanceled {
+				return
+			}
 			mu.Lock()
 			out[c.ID] = ex
 			mu.Unlock()
@@ -104,13 +166,53 @@ func (p *Prober) Probe(ctx context.Context, cases []plan.Case) map[string]*Excha
 	return out
 }
 
-// Send sends one request and records the exchange.
+// Send sends one request, paced by MaxRPS, and records the exchange. A
+// transport failure that another attempt may cure is retried up to
+// Retries times with a doubling pause; a status code is never retried.
 func (p *Prober) Send(ctx context.Context, caseID string, r plan.Request) *Exchange {
+	started := time.Now()
+	backoff := p.opts.RetryBackoff
+	for attempt := 1; ; attempt++ {
+		var ex *Exchange
+		if err := p.pacer.wait(ctx); err != nil {
+			ex = &Exchange{CaseID: caseID, Started: time.Now(), Request: RecordedRequest{Method: r.Method, URL: r.URL}, Err: stopped(ctx, r.URL)}
+		} else {
+			ex = p.exchange(ctx, caseID, r)
+		}
+		ex.Attempts = attempt
+		ex.Started = started
+		ex.Duration = time.Since(started)
+		if ex.Err == nil || !ex.Err.retry || attempt > p.opts.Retries || !idempotent(r.Method) {
+			return ex
+		}
+		timer := time.NewTimer(backoff)
+		select {
+		case <-timer.C:
+		case <-ctx.Done():
+			timer.Stop()
+			return ex
+		}
+		backoff = min(2*backoff, 5*time.Second)
+	}
+}
+
+// idempotent reports whether a request with method may be sent again
+// after a failure in transit (RFC 9110 §9.2.2).
+func idempotent(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace, http.MethodPut, http.MethodDelete:
+		return true
+	}
+	return false
+}
+
+// exchange sends one request once, unpaced, and records the exchange.
+func (p *Prober) exchange(ctx context.Context, caseID string, r plan.Request) *Exchange {
 	ex := &Exchange{CaseID: caseID, Started: time.Now(), Attempts: 1}
 	req, err := p.newRequest(ctx, r)
 	if err != nil {
 		ex.Request = RecordedRequest{Method: r.Method, URL: r.URL}
-		ex.Err = &TransportError{Kind: "other", Message: err.Error(), URL: r.URL}
+		ex.Err = &TransportError{Kind: KindOther, Message: err.Error(), URL: r.URL}
 		return ex
 	}
 	ex.Request = RecordedRequest{Method: req.Method, URL: req.URL.String(), Header: p.opts.Credentials.redactHeader(req.Header.Clone())}
@@ -119,7 +221,7 @@ func (p *Prober) Send(ctx context.Context, caseID string, r plan.Request) *Excha
 	resp, err := p.client.Do(req.WithContext(reqCtx))
 	if err != nil {
 		ex.Duration = time.Since(ex.Started)
-		ex.Err = classify(err, r.URL, p.opts.Timeout)
+		ex.Err = p.classify(ctx, err, r.URL)
 		return ex
 	}
 	defer resp.Body.Close()
@@ -131,15 +233,45 @@ func (p *Prober) Send(ctx context.Context, caseID string, r plan.Request) *Excha
 	}
 	switch {
 	case readErr != nil:
-		ex.Err = classify(readErr, r.URL, p.opts.Timeout)
-		ex.Err.Message = "reading the body: " + ex.Err.Message
+		ex.Err = p.classify(ctx, readErr, r.URL)
+		if ex.Err.Kind != KindCanceled {
+			ex.Err.Message = fmt.Sprintf("reading the body after %d bytes of a %d answer: %s", len(body), resp.StatusCode, ex.Err.Message)
+		}
 	case int64(len(body)) > p.opts.MaxBody:
 		ex.Response.Body = ex.Response.Body[:p.opts.MaxBody]
 		ex.Response.Truncated = true
-		ex.Err = &TransportError{Kind: "body-too-large", URL: r.URL,
-			Message: fmt.Sprintf("the body is larger than --max-body (%d bytes); raise --max-body to judge it", p.opts.MaxBody)}
+		ex.Err = &TransportError{Kind: KindBodyTooLarge, URL: r.URL,
+			Message: fmt.Sprintf("the %d answer's body is larger than --max-body (%d bytes); raise --max-body to judge it", resp.StatusCode, p.opts.MaxBody)}
+	}
+	if ex.Err != nil && len(ex.Response.Body) > ErrorBodyKept {
+		// The judge reads no body of a failed exchange; keep what the
+		// reports show, not up to --max-body per case until judging.
+		ex.Response.Body = bytes.Clone(ex.Response.Body[:ErrorBodyKept])
+		ex.Response.Truncated = true
 	}
 	return ex
+}
+
+// ErrorBodyKept is how much of the body of a failed exchange is kept:
+// as much as the reports show (reports.BodyExcerpt).
+const ErrorBodyKept = 4096
+
+// classify names a failure of a request sent under ctx; when ctx itself
+// ended, the run stopped and the target is not at fault.
+func (p *Prober) classify(ctx context.Context, err error, rawURL string) *TransportError {
+	if ctx.Err() != nil {
+		return stopped(ctx, rawURL)
+	}
+	return classify(err, rawURL, p.opts.Timeout)
+}
+
+// stopped is the failure of a request cut off because the run stopped.
+func stopped(ctx context.Context, rawURL string) *TransportError {
+	why := "the run was stopped"
+	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
+		why = cause.Error()
+	}
+	return &TransportError{Kind: KindCanceled, URL: rawURL, Message: why + " before the answer arrived"}
 }
 
 func (p *Prober) newRequest(ctx context.Context, r plan.Request) (*http.Request, error) {
@@ -181,14 +313,16 @@ func TLSConfig(caFile string, insecure bool) (*tls.Config, error) {
 }
 
 // classify turns a transport error into a kind and a message that says
-// what happened at which URL.
+// what happened at which URL, and whether another attempt may help.
 func classify(err error, rawURL string, timeout time.Duration) *TransportError {
-	te := &TransportError{Kind: "other", URL: rawURL, Message: err.Error()}
+	te := &TransportError{Kind: KindOther, URL: rawURL, Message: err.Error()}
 	var (
-		dnsErr  *net.DNSError
-		certErr *tls.CertificateVerificationError
-		urlErr  *url.Error
-		recErr  tls.RecordHeaderError
+		dnsErr   *net.DNSError
+		certErr  *tls.CertificateVerificationError
+		urlErr   *url.Error
+		recErr   tls.RecordHeaderError
+		opErr    *net.OpError
+		redirErr *redirectError
 	)
 	inner := err
 	if errors.As(err, &urlErr) {
@@ -196,25 +330,61 @@ func classify(err error, rawURL string, timeout time.Duration) *TransportError {
 	}
 	switch {
 	case errors.Is(err, context.Canceled):
-		te.Kind, te.Message = "canceled", "the run was stopped before the answer arrived"
-	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded):
-		te.Kind, te.Message = "timeout", fmt.Sprintf("no complete answer within %s (--timeout)", timeout)
+		te.Kind, te.Message = KindCanceled, "the run was stopped before the answer arrived"
 	case errors.As(err, &dnsErr):
-		te.Kind, te.Message = "dns", fmt.Sprintf("cannot resolve host %q: %s", dnsErr.Name, dnsErr.Err)
+		te.Kind, te.Message = KindDNS, fmt.Sprintf("cannot resolve host %q: %s", dnsErr.Name, dnsErr.Err)
+		te.retry = !dnsErr.IsNotFound
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded):
+		// Not retried: a server that stalls once tends to stall again, and
+		// each retry would cost another --timeout.
+		te.Kind, te.Message = KindTimeout, fmt.Sprintf("no complete answer within %s (--timeout)", timeout)
+	case errors.As(err, &redirErr):
+		te.Kind, te.Message = KindRedirect, redirErr.Error()
+	case errors.As(err, &opErr) && opErr.Op == "proxyconnect":
+		te.Kind, te.Message, te.retry = KindProxy, fmt.Sprintf("cannot reach the proxy %s (from HTTP_PROXY/HTTPS_PROXY): %s", netAddr(opErr), rootCause(opErr.Err)), true
 	case errors.Is(err, syscall.ECONNREFUSED):
-		te.Kind, te.Message = "refused", "connection refused: nothing listens at "+hostOf(rawURL)
+		te.Kind, te.Message, te.retry = KindRefused, "connection refused: nothing listens at "+hostOf(rawURL), true
 	case errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, syscall.EPIPE):
-		te.Kind, te.Message = "reset", "the connection was closed or reset before the answer was complete"
+		te.Kind, te.Message, te.retry = KindReset, "the connection was closed or reset before the answer was complete", true
 	case errors.As(err, &certErr):
-		te.Kind, te.Message = "tls", "the server's certificate is not trusted: "+certErr.Err.Error()+" (trust its CA with --ca-cert FILE)"
+		te.Kind, te.Message = KindTLS, "the server's certificate is not trusted: "+certErr.Err.Error()+" (trust its CA with --ca-cert FILE)"
 	case errors.As(err, &recErr):
-		te.Kind, te.Message = "tls", "the server did not answer TLS (is the URL http:// rather than https://?)"
+		te.Kind, te.Message = KindTLS, "the server did not answer TLS (is the URL http:// rather than https://?)"
 	case strings.Contains(inner.Error(), "tls:") || strings.Contains(inner.Error(), "x509:"):
-		te.Kind, te.Message = "tls", inner.Error()
+		te.Kind, te.Message = KindTLS, inner.Error()
 	default:
 		te.Message = inner.Error()
+		// A network failure of another kind may pass; a malformed answer
+		// or a request that cannot be sent will not (url.Error itself is
+		// a net.Error, so look inside it).
+		var netErr net.Error
+		te.retry = errors.As(inner, &netErr)
 	}
 	return te
+}
+
+// netAddr is the address a failed network operation was dialling.
+func netAddr(e *net.OpError) string {
+	var inner *net.OpError
+	switch {
+	case e.Addr != nil:
+		return e.Addr.String()
+	case errors.As(e.Err, &inner) && inner.Addr != nil:
+		return inner.Addr.String()
+	}
+	return "(address unknown)"
+}
+
+// rootCause is the innermost error of a chain, for messages that name the
+// cause without repeating the addresses.
+func rootCause(err error) string {
+	for {
+		next := errors.Unwrap(err)
+		if next == nil {
+			return err.Error()
+		}
+		err = next
+	}
 }
 
 func hostOf(rawURL string) string {
