@@ -43,7 +43,7 @@ test: lint
 BENCH_LATENCY ?= 50ms
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./runner/probe ./suites
-	$(GO) run ./internal/bench -bin $(BIN) -latency $(BENCH_LATENCY)
+	$(GO) run ./runner/internal/bench -bin $(BIN) -latency $(BENCH_LATENCY)
 
 ## fuzz: each fuzz target for FUZZTIME; no input may panic the runner.
 ## A failing input lands in the package's testdata/fuzz as a regression seed.
