@@ -23,7 +23,7 @@ func detectCommand(ctx context.Context, args []string, env Env) int {
 	}
 	cfg := job.Resolved.Config
 	started := time.Now()
-	exchanges := job.Probe(ctx)
+	exchanges, deadlineHit := job.probeWithin(ctx, env)
 
 	names := job.Resolved.Profiles.Names()
 	var all []suites.Suite
@@ -44,14 +44,7 @@ func detectCommand(ctx context.Context, args []string, env Env) int {
 	if len(detection.Follows) > 0 {
 		chosen = detection.Follows[0]
 	}
-	meta := reports.Meta{
-		Version: Version(), Target: cfg.BaseURL, Profile: chosen,
-		Started: started, Duration: time.Since(started), Notices: job.Notices,
-	}
-	if ctx.Err() != nil {
-		meta.Interrupted = "interrupted: " + interruptCause(ctx)
-	}
-	run := reports.NewRun(meta, byProfile[chosen])
+	run := reports.NewRun(job.meta(ctx, started, chosen, byProfile[chosen], deadlineHit), byProfile[chosen])
 	run.Detection = detection
 
 	fmt.Fprintf(env.Stdout, "apiconform detect · %s\n\n", cfg.BaseURL)

@@ -175,21 +175,8 @@ func credentials(cfg *Config, env Env) (probe.Credentials, error) {
 // is judged, the rest is reported as not run, and every report is written.
 func (j *Job) Execute(ctx context.Context, env Env) (*reports.Run, int) {
 	cfg := j.Resolved.Config
-	if cfg.Wait > 0 {
-		if err := waitForAPI(ctx, cfg.BaseURL, cfg.Wait, (&net.Dialer{}).DialContext); err != nil && ctx.Err() == nil {
-			// Probe anyway: every case then records why it could not connect,
-			// and the reports say inconclusive rather than nothing at all.
-			fmt.Fprintf(env.Stderr, "apiconform: %s; probing anyway\n", err)
-		}
-	}
 	started := time.Now()
-	probeCtx := ctx
-	if cfg.Deadline > 0 {
-		var cancel context.CancelFunc
-		probeCtx, cancel = context.WithTimeoutCause(ctx, cfg.Deadline, fmt.Errorf("the run reached --deadline %s", cfg.Deadline))
-		defer cancel()
-	}
-	exchanges := j.Probe(probeCtx)
+	exchanges, deadlineHit := j.probeWithin(ctx, env)
 
 	var ginkgoOut io.Writer
 	if cfg.Verbose {
@@ -202,21 +189,49 @@ func (j *Job) Execute(ctx context.Context, env Env) (*reports.Run, int) {
 		fmt.Fprintf(env.Stderr, "apiconform: judging failed: %s\n", err)
 		return nil, ExitArtifacts
 	}
+	run := reports.NewRun(j.meta(ctx, started, cfg.Profile, results, deadlineHit), results)
+	return run, j.Report(run, env)
+}
+
+// probeWithin waits for the API (--wait), then probes within --deadline.
+// deadlineHit says whether the deadline, not the caller, cut the probe short.
+func (j *Job) probeWithin(ctx context.Context, env Env) (exchanges map[string]*probe.Exchange, deadlineHit bool) {
+	cfg := j.Resolved.Config
+	if cfg.Wait > 0 {
+		if err := waitForAPI(ctx, cfg.BaseURL, cfg.Wait, (&net.Dialer{}).DialContext); err != nil && ctx.Err() == nil {
+			// Probe anyway: every case then records why it could not connect,
+			// and the reports say inconclusive rather than nothing at all.
+			fmt.Fprintf(env.Stderr, "apiconform: %s; probing anyway\n", err)
+		}
+	}
+	probeCtx := ctx
+	if cfg.Deadline > 0 {
+		var cancel context.CancelFunc
+		probeCtx, cancel = context.WithTimeoutCause(ctx, cfg.Deadline, fmt.Errorf("the run reached --deadline %s", cfg.Deadline))
+		defer cancel()
+	}
+	exchanges = j.Probe(probeCtx)
+	return exchanges, ctx.Err() == nil && probeCtx.Err() != nil
+}
+
+// meta describes the run for its reports: the notices, and why it
+// stopped early when it did.
+func (j *Job) meta(ctx context.Context, started time.Time, profile string, results []*suites.Result, deadlineHit bool) reports.Meta {
+	cfg := j.Resolved.Config
 	notices := j.Notices
-	if ctx.Err() == nil && probeCtx.Err() != nil {
+	if deadlineHit {
 		if n := countOutcome(results, suites.NotRun); n > 0 {
 			notices = append(slices.Clip(notices), fmt.Sprintf("the run reached --deadline %s: %d cases were not answered in time and are reported as not run", cfg.Deadline, n))
 		}
 	}
 	meta := reports.Meta{
-		Version: Version(), Target: cfg.BaseURL, Profile: cfg.Profile,
+		Version: Version(), Target: cfg.BaseURL, Profile: profile,
 		Started: started, Duration: time.Since(started), Notices: notices,
 	}
 	if ctx.Err() != nil {
 		meta.Interrupted = "interrupted: " + interruptCause(ctx)
 	}
-	run := reports.NewRun(meta, results)
-	return run, j.Report(run, env)
+	return meta
 }
 
 // artifacts lists the report writers; tests add a leaking one to prove
