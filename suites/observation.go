@@ -240,12 +240,13 @@ func fmtIDs(ids []string) string {
 	return "[" + strings.Join(ids, " ") + "]"
 }
 
+// clip folds s onto one line and cuts it to at most n runes.
 func clip(s string, n int) string {
 	s = strings.Join(strings.Fields(s), " ")
-	if len(s) <= n {
-		return s
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
 	}
-	return s[:n] + "…"
+	return s
 }
 
 // setDiff compares got with want as sets.
