@@ -119,7 +119,7 @@ func newHTMLView(run *Run) *htmlView {
 	anchors := map[string]bool{}
 	byID := map[string]*htmlCase{}
 	for _, c := range run.Cases {
-		hc := newHTMLCase(c, anchors)
+		hc := newHTMLCase(c, anchors, run.Insecure)
 		v.Cases = append(v.Cases, hc)
 		byID[c.Endpoint+"\x00"+c.Case] = hc
 	}
@@ -189,7 +189,7 @@ var outcomeLabels = map[suites.Outcome]string{
 	suites.KnownFailure: "known",
 }
 
-func newHTMLCase(c Case, anchors map[string]bool) *htmlCase {
+func newHTMLCase(c Case, anchors map[string]bool, insecure bool) *htmlCase {
 	hc := &htmlCase{
 		Case:     c,
 		Anchor:   anchorFor(c.ID, anchors),
@@ -237,7 +237,7 @@ func newHTMLCase(c Case, anchors map[string]bool) *htmlCase {
 		hc.Resp = resp
 	}
 	if len(c.Request.Headers) > 0 {
-		hc.Curl = curlCommand(c.Request)
+		hc.Curl = curlCommand(c.Request, insecure)
 	}
 	return hc
 }
@@ -320,9 +320,13 @@ var envReference = regexp.MustCompile(`\$\{[A-Za-z_][A-Za-z0-9_]*\}`)
 // curlCommand returns a shell command that sends req again. Header values
 // keep the ${ENV_NAME} references that stand for secrets, in double
 // quotes so the shell expands them; everything else is single-quoted.
-func curlCommand(req Request) string {
+func curlCommand(req Request, insecure bool) string {
 	var b strings.Builder
 	b.WriteString("curl -sS -i -g")
+	if insecure {
+		// The run did not verify the certificate: neither may the replay.
+		b.WriteString(" -k")
+	}
 	switch req.Method {
 	case "", http.MethodGet:
 	case http.MethodHead:

@@ -207,7 +207,7 @@ func TestCurlCommandsSurviveTheShell(t *testing.T) {
 			"X-Two":         "${A_TOKEN}:${B_TOKEN}",
 		},
 	}
-	cmd := curlCommand(req)
+	cmd := curlCommand(req, false)
 	script := `curl() { for a in "$@"; do printf '[%s]\n' "$a"; done; }` + "\n" + cmd
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -228,10 +228,13 @@ func TestCurlCommandsSurviveTheShell(t *testing.T) {
 		t.Errorf("the shell read\n%s\nfrom\n%s\nwant\n%s", out, cmd, want)
 	}
 
-	if got := curlCommand(Request{Method: "HEAD", URL: "http://x/", Headers: map[string]string{"A": "b"}}); !strings.HasPrefix(got, "curl -sS -i -g --head") {
+	if got := curlCommand(Request{Method: "HEAD", URL: "http://x/", Headers: map[string]string{"A": "b"}}, false); !strings.HasPrefix(got, "curl -sS -i -g --head") {
 		t.Errorf("HEAD: %q", got)
 	}
-	if got := curlCommand(Request{Method: "GET", URL: "http://x/", Headers: map[string]string{"A": "b"}}); strings.Contains(got, "-X") {
+	if got := curlCommand(Request{Method: "GET", URL: "https://x/"}, true); !strings.HasPrefix(got, "curl -sS -i -g -k") {
+		t.Errorf("an --insecure run replays with -k: %s", got)
+	}
+	if got := curlCommand(Request{Method: "GET", URL: "http://x/", Headers: map[string]string{"A": "b"}}, false); strings.Contains(got, "-X") {
 		t.Errorf("GET needs no -X: %q", got)
 	}
 }

@@ -38,6 +38,7 @@ type Run struct {
 	Verdict     Verdict   `json:"verdict"`
 	Interrupted string    `json:"interrupted,omitempty"` // why the run stopped early
 	Notices     []string  `json:"notices,omitempty"`     // run-wide warnings, e.g. TLS verification off
+	Insecure    bool      `json:"insecure,omitempty"`    // TLS verification was off (--insecure)
 	Counts      Counts    `json:"counts"`
 	Cases       []Case    `json:"cases"`
 	// Known records what became of each --known-failures entry.
@@ -106,13 +107,14 @@ type Meta struct {
 	Duration    time.Duration
 	Interrupted string
 	Notices     []string
+	Insecure    bool
 }
 
 // NewRun assembles the run record from the judge's results.
 func NewRun(meta Meta, results []*suites.Result) *Run {
 	run := &Run{
 		Tool: "apiconform", Version: meta.Version, Target: meta.Target, Profile: meta.Profile,
-		Started: meta.Started.UTC(), DurationMS: meta.Duration.Milliseconds(), Interrupted: meta.Interrupted, Notices: meta.Notices,
+		Started: meta.Started.UTC(), DurationMS: meta.Duration.Milliseconds(), Interrupted: meta.Interrupted, Notices: meta.Notices, Insecure: meta.Insecure,
 		Cases: make([]Case, 0, len(results)),
 	}
 	for _, r := range results {

@@ -226,7 +226,7 @@ func (j *Job) meta(ctx context.Context, started time.Time, profile string, resul
 	}
 	meta := reports.Meta{
 		Version: Version(), Target: cfg.BaseURL, Profile: profile,
-		Started: started, Duration: time.Since(started), Notices: notices,
+		Started: started, Duration: time.Since(started), Notices: notices, Insecure: cfg.Insecure,
 	}
 	if ctx.Err() != nil {
 		meta.Interrupted = "interrupted: " + interruptCause(ctx)
