@@ -375,19 +375,7 @@ func TestFaultRetries(t *testing.T) {
 // rest as not run and writes every artifact; with no failure it is
 // inconclusive (exit 3), and it says why.
 func TestFaultDeadline(t *testing.T) {
-	api := fixtures.New(fixtures.Options{})
-	faults := fixtures.NewFaults(api)
-	faults.StallMax = 10 * time.Second
-	// The found case answers at once; every other case stalls.
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.RawQuery == "id=2,3" {
-			api.ServeHTTP(w, r)
-			return
-		}
-		r.URL.Path = "/stall" + r.URL.Path
-		faults.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
+	srv, faults := stallAllButFound(t, 10*time.Second, nil)
 
 	o := faultRun(t, srv.URL+"/lenient", nil, "--label-filter", "id-set", "--timeout", "10s", "--deadline", "300ms", "--concurrency", "2")
 	if o.code != ExitInconclusive || o.run.Verdict != reports.VerdictInconclusive {

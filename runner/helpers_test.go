@@ -9,7 +9,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/apiconform/apiconform/fixtures"
 	"github.com/apiconform/apiconform/reports"
@@ -144,4 +146,27 @@ func echoServer(t *testing.T, headers map[string]string, body string) string {
 	}))
 	t.Cleanup(srv.Close)
 	return srv.URL
+}
+
+// stallAllButFound serves the reference API's found answer (?id=2,3) at
+// once and stalls every other request for up to stall, counting requests
+// in counter when it is not nil.
+func stallAllButFound(t *testing.T, stall time.Duration, counter *atomic.Int64) (*httptest.Server, *fixtures.Faults) {
+	t.Helper()
+	api := fixtures.New(fixtures.Options{})
+	faults := fixtures.NewFaults(api)
+	faults.StallMax = stall
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if counter != nil {
+			counter.Add(1)
+		}
+		if r.URL.RawQuery == "id=2,3" {
+			api.ServeHTTP(w, r)
+			return
+		}
+		r.URL.Path = "/stall" + r.URL.Path
+		faults.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, faults
 }

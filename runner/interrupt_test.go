@@ -6,8 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,24 +15,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/apiconform/apiconform/fixtures"
 	"github.com/apiconform/apiconform/reports"
 	"github.com/apiconform/apiconform/suites"
 )
-
-// buildApiconform builds the command into dir and returns its path.
-func buildApiconform(t *testing.T, dir string) string {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("builds the binary; skipped with -short")
-	}
-	bin := filepath.Join(dir, "apiconform")
-	out, err := exec.Command("go", "build", "-o", bin, "github.com/apiconform/apiconform").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
 
 // waitExit waits for cmd to end, bounded so that a hang fails the test
 // instead of stalling it, and returns its exit code.
@@ -64,26 +47,12 @@ func waitExit(t *testing.T, cmd *exec.Cmd) int {
 // back is judged, the rest is not run, every artifact is written and the
 // exit code is 130. A second signal exits at once.
 func TestSignals(t *testing.T) {
-	bin := buildApiconform(t, t.TempDir())
+	bin := apiconformBinary(t)
 
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		t.Run("run/"+sig.String(), func(t *testing.T) {
-			api := fixtures.New(fixtures.Options{})
-			faults := fixtures.NewFaults(api)
-			faults.StallMax = time.Minute
 			var requests atomic.Int64
-			// The found case is answered at once; every later case stalls
-			// until the client gives up.
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				requests.Add(1)
-				if r.URL.RawQuery == "id=2,3" {
-					api.ServeHTTP(w, r)
-					return
-				}
-				r.URL.Path = "/stall" + r.URL.Path
-				faults.ServeHTTP(w, r)
-			}))
-			t.Cleanup(srv.Close)
+			srv, faults := stallAllButFound(t, time.Minute, &requests)
 
 			dir := t.TempDir()
 			var stdout, stderr bytes.Buffer
