@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -61,7 +62,7 @@ func NewRedactor(secrets, headers []string) *Redactor {
 func (r *Redactor) addSecrets(values ...string) {
 	for _, v := range values {
 		v = strings.TrimSpace(v)
-		if len(v) >= MinSecretLength && !containsString(r.secrets, v) {
+		if len(v) >= MinSecretLength && !slices.Contains(r.secrets, v) {
 			r.secrets = append(r.secrets, v)
 		}
 	}
@@ -192,13 +193,4 @@ func ScanFiles(paths []string, secrets []string) ([]string, error) {
 		}
 	}
 	return leaking, nil
-}
-
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

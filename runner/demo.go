@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,7 +30,7 @@ func demoCommand(ctx context.Context, args []string, env Env) int {
 	if err := fs.Parse(args); err != nil {
 		return usageFailure(env, "demo", fs, err)
 	}
-	if !contains(fixtures.Profiles(), *profile) {
+	if !slices.Contains(fixtures.Profiles(), *profile) {
 		return usageFailure(env, "demo", fs, usagef("--profile %q: the reference API serves %s", *profile, strings.Join(fixtures.Profiles(), ", ")))
 	}
 
@@ -117,13 +118,4 @@ func writeShortSummary(env Env, run *reports.Run) {
 			fmt.Fprintf(env.Stdout, "      → %s\n", c.Impact)
 		}
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

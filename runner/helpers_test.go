@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -43,7 +44,7 @@ type runResult struct {
 func runMain(t *testing.T, env map[string]string, args ...string) runResult {
 	t.Helper()
 	dir := t.TempDir()
-	if (args[0] == "run" || args[0] == "detect") && !contains(args, "--report-dir") {
+	if (args[0] == "run" || args[0] == "detect") && !slices.Contains(args, "--report-dir") {
 		args = append(args, "--report-dir", dir)
 	}
 	for i, a := range args {

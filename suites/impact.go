@@ -2,6 +2,7 @@ package suites
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/apiconform/apiconform/runner/plan"
 )
@@ -42,15 +43,15 @@ func statusImpact(c *plan.Case, expected []int, got int) string {
 			return fmt.Sprintf("client code that trusts %d takes %s as delivered; monitoring counts it as success", got, records(missing, "missing record"))
 		}
 		return fmt.Sprintf("client code that branches on the exact 2xx takes the wrong path on %d", got)
-	case got == 401 && containsCode(expected, 403):
+	case got == 401 && slices.Contains(expected, 403):
 		return "clients re-authenticate in a loop instead of reporting missing rights"
-	case got == 403 && containsCode(expected, 401):
+	case got == 403 && slices.Contains(expected, 401):
 		return "auth interceptors do not refresh credentials: 403 says the token is fine but lacks rights"
-	case got == 401 && containsCode(expected, 400):
+	case got == 401 && slices.Contains(expected, 400):
 		return "the envelope contract keeps 401 for an invalid token: interceptors send the user to log in again for what is a programming bug (missing credentials)"
-	case got == 404 && (containsCode(expected, 400) || containsCode(expected, 422)):
+	case got == 404 && (slices.Contains(expected, 400) || slices.Contains(expected, 422)):
 		return "client code reads its own malformed request as a missing record, so the bug is never fixed; dashboards count it as not-found"
-	case (got == 400 || got == 422) && containsCode(expected, 404):
+	case (got == 400 || got == 422) && slices.Contains(expected, 404):
 		return "client code reads a missing record as its own malformed request; retry logic and dashboards misclassify it"
 	case got == 429:
 		return "retry logic backs off from a request that was not rate limited"

@@ -3,6 +3,7 @@ package suites
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -245,7 +246,7 @@ func HaveResults(items []ItemExpectation) types.GomegaMatcher {
 					problems = append(problems, fmt.Sprintf("%d results for ID %s", len(entries), it.ID))
 				}
 				status := entries[0].Get(o.Fields.ResultStatus)
-				if len(it.Codes) > 0 && (status.Type != gjson.Number || !containsCode(it.Codes, int(status.Int()))) {
+				if len(it.Codes) > 0 && (status.Type != gjson.Number || !slices.Contains(it.Codes, int(status.Int()))) {
 					problems = append(problems, fmt.Sprintf("ID %s has %s %s", it.ID, o.Fields.ResultStatus, orUnknown(status.Raw)))
 				}
 				if it.WithData {
@@ -264,15 +265,6 @@ func HaveResults(items []ItemExpectation) types.GomegaMatcher {
 			}
 			return true, ""
 		})
-}
-
-func containsCode(codes []int, c int) bool {
-	for _, x := range codes {
-		if x == c {
-			return true
-		}
-	}
-	return false
 }
 
 // fmtCodes writes codes as 400/422 ("any" for none).

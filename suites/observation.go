@@ -178,7 +178,8 @@ func (o *Observation) Summary() string {
 		return b.String()
 	}
 	var parts []string
-	if ids, present, _ := o.ItemIDs(o.Fields.Data, o.Fields.ID); present {
+	ids, hasItems, _ := o.ItemIDs(o.Fields.Data, o.Fields.ID)
+	if hasItems {
 		parts = append(parts, fmt.Sprintf("%s: %s", o.Fields.Data, countItems(ids)))
 	}
 	if r := o.Get(o.Fields.Results); r.Exists() && r.IsArray() {
@@ -193,7 +194,7 @@ func (o *Observation) Summary() string {
 		parts = append(parts, "members: "+strings.Join(o.topKeys(6), ", "))
 	}
 	hasMeta := o.Get(o.Fields.MissingIDs).Exists() || o.Get(o.Fields.Results).Exists()
-	if _, present, _ := o.ItemIDs(o.Fields.Data, o.Fields.ID); present && !hasMeta {
+	if hasItems && !hasMeta {
 		parts = append(parts, "no "+o.Fields.MissingIDs)
 	}
 	fmt.Fprintf(&b, " (%s)", strings.Join(parts, "; "))

@@ -3,6 +3,7 @@ package suites
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -290,7 +291,7 @@ func HaveLimited(codes []int) types.GomegaMatcher {
 		expected: fmt.Sprintf("%s once the rate limit is reached, within the --rate-limit-burst budget", fmtCodes(codes)),
 		match: func(b *probe.Burst) (bool, string) {
 			switch {
-			case b.StoppedBy != 0 && containsCode(codes, b.StoppedBy):
+			case b.StoppedBy != 0 && slices.Contains(codes, b.StoppedBy):
 				return true, ""
 			case b.StoppedBy == http.StatusServiceUnavailable:
 				return false, fmt.Sprintf("503 Service Unavailable after %d requests: rate limiting answered with 503 (nginx's default limit_req_status) instead of 429", b.Sent)
@@ -355,7 +356,7 @@ func fmtStatuses(counts map[int]int) string {
 
 func selectAlternative(alts []*Alternative, status int) *Alternative {
 	for _, a := range alts {
-		if containsCode(a.Codes(), status) {
+		if slices.Contains(a.Codes(), status) {
 			return a
 		}
 	}

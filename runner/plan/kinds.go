@@ -70,32 +70,30 @@ func Kinds() []Kind {
 	return kinds
 }
 
-// Valid reports whether k is a case kind of the spec.
-func (k Kind) Valid() bool {
-	for _, info := range kindInfo {
-		if info.kind == k {
-			return true
+// info returns k's row of kindInfo, and whether k is in it.
+func (k Kind) info() (family Family, description string, ok bool) {
+	for _, row := range kindInfo {
+		if row.kind == k {
+			return row.family, row.description, true
 		}
 	}
-	return false
+	return "", "", false
+}
+
+// Valid reports whether k is a case kind of the spec.
+func (k Kind) Valid() bool {
+	_, _, ok := k.info()
+	return ok
 }
 
 // Family returns the feature family of k.
 func (k Kind) Family() Family {
-	for _, info := range kindInfo {
-		if info.kind == k {
-			return info.family
-		}
-	}
-	return ""
+	family, _, _ := k.info()
+	return family
 }
 
 // Description says in a few words what the case sends.
 func (k Kind) Description() string {
-	for _, info := range kindInfo {
-		if info.kind == k {
-			return info.description
-		}
-	}
-	return ""
+	_, description, _ := k.info()
+	return description
 }

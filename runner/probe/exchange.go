@@ -4,7 +4,6 @@
 package probe
 
 import (
-	"errors"
 	"net/http"
 	"time"
 )
@@ -83,7 +82,3 @@ type Burst struct {
 	// burst and its recovery were complete: the case is not run.
 	Interrupted bool
 }
-
-// errBodyTooLarge marks a body longer than the cap when the caller asked
-// for truncation to be an error.
-var errBodyTooLarge = errors.New("body larger than --max-body")

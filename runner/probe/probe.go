@@ -77,13 +77,10 @@ func New(opts Options) *Prober {
 	return &Prober{opts: opts, client: client, pacer: newPacer(opts.MaxRPS)}
 }
 
-// NewClient returns the HTTP client apiconform uses: connections are
-// reused up to the concurrency, redirects are not followed (a 3xx is
-// judged as the status it is) and the proxy comes from the environment.
-func NewClient(concurrency int, tlsConfig *tls.Config) *http.Client {
-	return newClient(Options{Concurrency: concurrency, TLS: tlsConfig})
-}
-
+// newClient returns the HTTP client apiconform uses: connections are
+// reused up to the concurrency, redirects are followed only when asked
+// (otherwise a 3xx is judged as the status it is), and the proxy is the
+// one configured.
 func newClient(opts Options) *http.Client {
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	if opts.TLS != nil {
@@ -175,7 +172,7 @@ func (p *Prober) Send(ctx context.Context, caseID string, r plan.Request) *Excha
 	for attempt := 1; ; attempt++ {
 		var ex *Exchange
 		if err := p.pacer.wait(ctx); err != nil {
-			ex = &Exchange{CaseID: caseID, Started: time.Now(), Request: RecordedRequest{Method: r.Method, URL: r.URL}, Err: stopped(ctx, r.URL)}
+			ex = &Exchange{CaseID: caseID, Request: RecordedRequest{Method: r.Method, URL: r.URL}, Err: stopped(ctx, r.URL)}
 		} else {
 			ex = p.exchange(ctx, caseID, r)
 		}
@@ -207,8 +204,9 @@ func idempotent(method string) bool {
 }
 
 // exchange sends one request once, unpaced, and records the exchange.
+// Send sets its timing and attempts, which span every attempt.
 func (p *Prober) exchange(ctx context.Context, caseID string, r plan.Request) *Exchange {
-	ex := &Exchange{CaseID: caseID, Started: time.Now(), Attempts: 1}
+	ex := &Exchange{CaseID: caseID}
 	req, err := p.newRequest(ctx, r)
 	if err != nil {
 		ex.Request = RecordedRequest{Method: r.Method, URL: r.URL}
@@ -220,13 +218,11 @@ func (p *Prober) exchange(ctx context.Context, caseID string, r plan.Request) *E
 	defer cancel()
 	resp, err := p.client.Do(req.WithContext(reqCtx))
 	if err != nil {
-		ex.Duration = time.Since(ex.Started)
 		ex.Err = p.classify(ctx, err, r.URL)
 		return ex
 	}
 	defer resp.Body.Close()
 	body, readErr := io.ReadAll(io.LimitReader(resp.Body, p.opts.MaxBody+1))
-	ex.Duration = time.Since(ex.Started)
 	ex.Response = &Response{
 		Status: resp.StatusCode, Proto: resp.Proto, Header: p.opts.Credentials.redactHeader(resp.Header),
 		Body: p.opts.Credentials.redactBytes(body), Size: int64(len(body)),
