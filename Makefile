@@ -42,7 +42,7 @@ test: lint
 ## wall time against the latency ideal, start-up, peak memory, growth in cases
 BENCH_LATENCY ?= 50ms
 bench: build
-	$(GO) test -run '^$$' -bench . -benchmem ./runner/probe ./suites
+	$(GO) test -run '^$$' -bench . -benchmem ./suites/probe ./suites
 	$(GO) run ./runner/internal/bench -bin $(BIN) -latency $(BENCH_LATENCY)
 
 ## fuzz: each fuzz target for FUZZTIME; no input may panic the runner.

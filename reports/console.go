@@ -8,8 +8,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/apiconform/apiconform/runner/plan"
 	"github.com/apiconform/apiconform/suites"
+	"github.com/apiconform/apiconform/suites/plan"
 )
 
 // ConsoleOptions shape the console summary.

@@ -14,8 +14,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/apiconform/apiconform/runner/plan"
 	"github.com/apiconform/apiconform/suites"
+	"github.com/apiconform/apiconform/suites/plan"
 )
 
 //go:embed templates/report.html.tmpl

@@ -12,12 +12,11 @@ import (
 	"strings"
 
 	"github.com/apiconform/apiconform/suites"
+	"github.com/apiconform/apiconform/suites/auth"
 )
 
-// MinSecretLength is the shortest value treated as a secret. Shorter
-// values would match ordinary text everywhere, so a token shorter than
-// this is refused rather than half-protected.
-const MinSecretLength = 8
+// MinSecretLength is the shortest value treated as a secret (see auth.MinSecretLength).
+const MinSecretLength = auth.MinSecretLength
 
 // DefaultRedactHeaders are always redacted, in requests and responses.
 var DefaultRedactHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Api-Key"}
@@ -90,10 +89,10 @@ func (r *Redactor) String(s string) string {
 	return s
 }
 
-// Run redacts every text of run in place. Values of sensitive headers
+// Scrub redacts every text of run in place. Values of sensitive headers
 // become known secrets first, so that a session cookie echoed in a body
 // is caught too.
-func (r *Redactor) Run(run *Run) {
+func (r *Redactor) Scrub(run *Run) {
 	for _, c := range run.Cases {
 		r.collect(c.Request.Headers)
 		if c.Response != nil {

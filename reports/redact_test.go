@@ -35,7 +35,7 @@ func TestRedactorRunCollectsSensitiveHeaders(t *testing.T) {
 		Response: &Response{Headers: map[string]string{"Set-Cookie": "sid=new-cookie-456; Path=/; HttpOnly"}, Body: "echo cookie-value-123 and new-cookie-456"},
 	}}}
 	r := NewRedactor(nil, nil)
-	r.Run(run)
+	r.Scrub(run)
 	c := run.Cases[0]
 	if c.Request.Headers["Authorization"] != "Bearer ${API_TOKEN}" || c.Request.Headers["Cookie"] != "[redacted]" || c.Response.Headers["Set-Cookie"] != "[redacted]" {
 		t.Fatalf("headers: %v %v", c.Request.Headers, c.Response.Headers)

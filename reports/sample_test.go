@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/apiconform/apiconform/runner/plan"
-	"github.com/apiconform/apiconform/runner/probe"
 	"github.com/apiconform/apiconform/suites"
+	"github.com/apiconform/apiconform/suites/plan"
+	"github.com/apiconform/apiconform/suites/probe"
 )
 
 // The hostile bits a sample run carries: a body that tries to run a
@@ -69,7 +69,7 @@ func (s sampleCase) result() *suites.Result {
 		}},
 	}
 	if s.status == 0 {
-		r.Exchange.Err = &probe.TransportError{Kind: "refused", Message: "connection refused", URL: url}
+		r.Exchange.Err = &probe.TransportError{Fault: "refused", Message: "connection refused", URL: url}
 		return r
 	}
 	size := s.bodySize

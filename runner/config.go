@@ -14,8 +14,9 @@ import (
 	"github.com/spf13/pflag"
 	"go.yaml.in/yaml/v3"
 
-	"github.com/apiconform/apiconform/runner/plan"
 	"github.com/apiconform/apiconform/suites"
+	"github.com/apiconform/apiconform/suites/httpsyntax"
+	"github.com/apiconform/apiconform/suites/plan"
 )
 
 // Config is everything a run needs, loaded in this order, each layer
@@ -312,9 +313,10 @@ func (c *Config) mergeFlagEndpoint(set map[string]bool) error {
 	return nil
 }
 
-// Resolved is a validated configuration, ready to plan.
+// Resolved is a validated configuration, ready to plan: the config as
+// loaded, its endpoints resolved for the plan and its profiles loaded.
 type Resolved struct {
-	*Config
+	Config    *Config
 	Endpoints []*plan.Endpoint
 	Profiles  suites.Profiles
 }
@@ -359,7 +361,7 @@ func (c *Config) Resolve() (*Resolved, error) {
 	if c.RetryAfterMax < 0 {
 		return nil, usagef("--retry-after-max %s: must not be negative", c.RetryAfterMax)
 	}
-	if m := c.WrongMethod; m != "" && !isMethodToken(m) {
+	if m := c.WrongMethod; m != "" && !httpsyntax.IsMethod(m) {
 		return nil, usagef("--wrong-method %q: not an HTTP method", m)
 	}
 	if c.ReportDir == "" {
@@ -367,9 +369,6 @@ func (c *Config) Resolve() (*Resolved, error) {
 	}
 	if c.ForbiddenTokenEnv != "" && c.TokenEnv == "" {
 		return nil, usagef("--forbidden-token-env needs --token-env as well (the valid token)")
-	}
-	if c.TokenEnv != "" && !suites.IsToken(c.AuthHeader) {
-		return nil, usagef("--auth-header %q: not a valid header name", c.AuthHeader)
 	}
 	profiles, err := suites.LoadProfiles(c.Profiles)
 	if err != nil {
@@ -466,13 +465,4 @@ func orFlags(file string) string {
 		return "(flags)"
 	}
 	return file
-}
-
-func isMethodToken(m string) bool {
-	for _, r := range m {
-		if r < 'A' || r > 'Z' {
-			return false
-		}
-	}
-	return m != ""
 }

@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/apiconform/apiconform/reports"
-	"github.com/apiconform/apiconform/runner/plan"
-	"github.com/apiconform/apiconform/runner/probe"
 	"github.com/apiconform/apiconform/suites"
+	"github.com/apiconform/apiconform/suites/plan"
+	"github.com/apiconform/apiconform/suites/probe"
 )
 
 // detectCommand probes once and judges the same exchanges against every

@@ -20,9 +20,11 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/apiconform/apiconform/reports"
-	"github.com/apiconform/apiconform/runner/plan"
-	"github.com/apiconform/apiconform/runner/probe"
 	"github.com/apiconform/apiconform/suites"
+	"github.com/apiconform/apiconform/suites/auth"
+	"github.com/apiconform/apiconform/suites/httpsyntax"
+	"github.com/apiconform/apiconform/suites/plan"
+	"github.com/apiconform/apiconform/suites/probe"
 )
 
 func newRunFlagSet(c *Config) *pflag.FlagSet {
@@ -68,7 +70,7 @@ func runCommand(ctx context.Context, args []string, env Env) int {
 // the environment and the plan.
 type Job struct {
 	Resolved    *Resolved
-	Credentials probe.Credentials
+	Credentials auth.Method
 	TLS         *tls.Config
 	// Proxy picks a request's proxy from HTTP_PROXY, HTTPS_PROXY and NO_PROXY.
 	Proxy func(*http.Request) (*url.URL, error)
@@ -104,8 +106,8 @@ func Prepare(cfg *Config, env Env) (*Job, error) {
 	}
 	p, err := plan.Build(resolved.Endpoints, plan.Options{
 		BaseURL:             cfg.BaseURL,
-		AuthConfigured:      creds.Configured(),
-		ForbiddenConfigured: creds.Forbidden != "",
+		AuthConfigured:      auth.Configured(creds),
+		ForbiddenConfigured: creds.Offers(auth.Forbidden),
 		WrongMethod:         cfg.WrongMethod,
 		RateLimitBurst:      cfg.RateLimitBurst,
 		UnknownSuffix:       randomHex(6),
@@ -132,41 +134,41 @@ func Prepare(cfg *Config, env Env) (*Job, error) {
 		}
 	}
 	for _, h := range cfg.RedactHeaders {
-		if !suites.IsToken(h) {
+		if !httpsyntax.IsToken(h) {
 			return nil, usagef("--redact-header %q: not a header name", h)
 		}
 	}
 	return job, nil
 }
 
-// credentials reads the tokens named by --token-env and
-// --forbidden-token-env. Their values never leave the prober.
-func credentials(cfg *Config, env Env) (probe.Credentials, error) {
-	c := probe.Credentials{Header: cfg.AuthHeader, Scheme: cfg.AuthScheme, ValidEnv: cfg.TokenEnv, ForbiddenEnv: cfg.ForbiddenTokenEnv}
-	if cfg.TokenEnv == "" {
-		return c, nil
+// credentials reads the credentials the config names from the
+// environment. Their values never leave the prober.
+func credentials(cfg *Config, env Env) (auth.Method, error) {
+	spec := auth.Spec{Header: cfg.AuthHeader, Scheme: cfg.AuthScheme, TokenEnv: cfg.TokenEnv, ForbiddenTokenEnv: cfg.ForbiddenTokenEnv}
+	m, err := auth.New(spec, env.getenv)
+	var fe *auth.FieldError
+	if errors.As(err, &fe) {
+		return nil, usagef("%s", authFlagError(fe))
 	}
-	c.Valid = strings.TrimSpace(env.getenv(cfg.TokenEnv))
-	if c.Valid == "" {
-		return c, usagef("--token-env %s: the environment variable %s is empty or unset", cfg.TokenEnv, cfg.TokenEnv)
+	return m, err
+}
+
+// authFlags are the flags that set the fields of an auth.Spec.
+var authFlags = map[string]string{
+	"token_env": "--token-env", "forbidden_token_env": "--forbidden-token-env", "header": "--auth-header", "scheme": "--auth-scheme",
+}
+
+// authFlagError words an auth field error with the flag that sets the field.
+func authFlagError(fe *auth.FieldError) string {
+	name := authFlags[fe.Key]
+	if name == "" {
+		name = "auth." + fe.Key
 	}
-	if len(c.Valid) < reports.MinSecretLength {
-		return c, usagef("--token-env %s: the token is shorter than %d characters, too short to keep out of the reports reliably", cfg.TokenEnv, reports.MinSecretLength)
+	msg := strings.ReplaceAll(fe.Msg, "token_env ", "--token-env ")
+	if fe.Value == "" {
+		return name + ": " + msg
 	}
-	if cfg.ForbiddenTokenEnv != "" {
-		c.Forbidden = strings.TrimSpace(env.getenv(cfg.ForbiddenTokenEnv))
-		if c.Forbidden == "" {
-			return c, usagef("--forbidden-token-env %s: the environment variable %s is empty or unset", cfg.ForbiddenTokenEnv, cfg.ForbiddenTokenEnv)
-		}
-		if len(c.Forbidden) < reports.MinSecretLength {
-			return c, usagef("--forbidden-token-env %s: the token is shorter than %d characters, too short to keep out of the reports reliably", cfg.ForbiddenTokenEnv, reports.MinSecretLength)
-		}
-		if c.Forbidden == c.Valid {
-			return c, usagef("--forbidden-token-env %s holds the same token as --token-env %s", cfg.ForbiddenTokenEnv, cfg.TokenEnv)
-		}
-	}
-	c.Invalid = probe.InvalidTokenLike(c.Valid)
-	return c, nil
+	return name + " " + fe.Value + ": " + msg
 }
 
 // Execute probes, judges and writes the reports. It returns the run and
@@ -249,8 +251,8 @@ func (j *Job) Report(run *reports.Run, env Env) int {
 	if j.Baseline != nil {
 		run.Baseline = reports.Compare(j.Baseline, run, cfg.Baseline)
 	}
-	redactor := reports.NewRedactor(j.Credentials.Secrets(), append([]string{cfg.AuthHeader}, cfg.RedactHeaders...))
-	redactor.Run(run)
+	redactor := reports.NewRedactor(secretValues(j.Credentials), append([]string{cfg.AuthHeader}, cfg.RedactHeaders...))
+	redactor.Scrub(run)
 	paths, err := reports.WriteArtifacts(cfg.ReportDir, run, artifacts())
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "apiconform: %s\n", err)
@@ -282,7 +284,7 @@ func (j *Job) Probe(ctx context.Context) map[string]*probe.Exchange {
 	cfg := j.Resolved.Config
 	prober := probe.New(probe.Options{
 		Concurrency: cfg.Concurrency, Timeout: cfg.Timeout, MaxBody: cfg.MaxBody,
-		UserAgent: "apiconform/" + Version(), Credentials: j.Credentials, TLS: j.TLS,
+		UserAgent: "apiconform/" + Version(), Auth: j.Credentials, TLS: j.TLS,
 		Retries: cfg.Retries, MaxRPS: cfg.MaxRPS, FollowRedirects: cfg.FollowRedirects, Proxy: j.Proxy,
 	})
 	exchanges := prober.Probe(ctx, j.Plan.Cases)
@@ -380,11 +382,11 @@ func printPlan(w io.Writer, j *Job) {
 				req += fmt.Sprintf(" (%d IDs)", len(c.IDs.Sent))
 			}
 			switch c.Request.Auth {
-			case plan.AuthNone:
+			case auth.Missing:
 				req += " [no credentials]"
-			case plan.AuthWrong:
+			case auth.Invalid:
 				req += " [a wrong token]"
-			case plan.AuthNoRights:
+			case auth.Forbidden:
 				req += " [a token without rights]"
 			}
 			if c.Skipped() {
@@ -418,3 +420,12 @@ func randomHex(n int) string {
 }
 
 func useColor(f *os.File, getenv func(string) string) bool { return reports.UseColor(f, getenv) }
+
+// secretValues lists the secret values of m, for redaction and the scan.
+func secretValues(m auth.Method) []string {
+	var values []string
+	for _, s := range m.Secrets() {
+		values = append(values, s.Value)
+	}
+	return values
+}

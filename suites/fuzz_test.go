@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/apiconform/apiconform/runner/plan"
-	"github.com/apiconform/apiconform/runner/probe"
+	"github.com/apiconform/apiconform/suites/plan"
+	"github.com/apiconform/apiconform/suites/probe"
 )
 
 // fuzzPlan is one endpoint with every case kind runnable.

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/apiconform/apiconform/runner/plan"
+	"github.com/apiconform/apiconform/suites/plan"
 )
 
 // statusImpact says, in one line, which consumer of status codes a wrong

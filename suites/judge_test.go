@@ -4,10 +4,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/apiconform/apiconform/runner/plan"
-	"github.com/apiconform/apiconform/runner/probe"
+	"github.com/apiconform/apiconform/suites/plan"
+	"github.com/apiconform/apiconform/suites/probe"
 )
 
 func partialCase() plan.Case {
@@ -61,7 +60,7 @@ func TestOutcomesAreKeptApart(t *testing.T) {
 	}{
 		{"honest answer", partialCase(), answer(200, "application/json", honest), Pass},
 		{"the incident", partialCase(), answer(200, "application/json", incident), Fail},
-		{"connection refused", partialCase(), &probe.Exchange{Err: &probe.TransportError{Kind: "refused", Message: "connection refused", URL: "http://x"}}, Error},
+		{"connection refused", partialCase(), &probe.Exchange{Err: &probe.TransportError{Fault: "refused", Message: "connection refused", URL: "http://x"}}, Error},
 		{"rate limited", partialCase(), answer(429, "application/json", `{}`), Error},
 		{"no answer", partialCase(), nil, NotRun},
 		{"not configured", skipped, nil, Skipped},
@@ -95,17 +94,6 @@ func TestFailuresCollectEveryBrokenExpectation(t *testing.T) {
 	}
 	if !strings.Contains(r.Message, "items/partial: expected data IDs [2]") {
 		t.Errorf("the Ginkgo failure message should carry the findings: %q", r.Message)
-	}
-}
-
-func TestParseRetryAfter(t *testing.T) {
-	for value, ok := range map[string]bool{
-		"0": true, "120": true, "Wed, 21 Oct 2015 07:28:00 GMT": true,
-		"": false, "5s": false, "1.5": false, "-1": false, "soon": false, "99999999999999999999": false,
-	} {
-		if _, got := probe.ParseRetryAfter(value, "", time.Now()); got != ok {
-			t.Errorf("ParseRetryAfter(%q) valid = %t, want %t", value, got, ok)
-		}
 	}
 }
 

@@ -13,8 +13,8 @@ import (
 
 	"github.com/tidwall/gjson"
 
-	"github.com/apiconform/apiconform/runner/plan"
-	"github.com/apiconform/apiconform/runner/probe"
+	"github.com/apiconform/apiconform/suites/plan"
+	"github.com/apiconform/apiconform/suites/probe"
 )
 
 // Observation is a recorded answer as the judge sees it: the case that

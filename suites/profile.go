@@ -12,7 +12,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/apiconform/apiconform/runner/plan"
+	"github.com/apiconform/apiconform/suites/plan"
 )
 
 //go:embed profiles/*.yaml

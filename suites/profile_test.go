@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/apiconform/apiconform/runner/plan"
+	"github.com/apiconform/apiconform/suites/plan"
 )
 
 // TestBuiltinProfilesCoverEveryCase checks that each built-in profile has

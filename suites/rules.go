@@ -10,7 +10,7 @@ import (
 	"github.com/onsi/gomega/types"
 	"github.com/tidwall/gjson"
 
-	"github.com/apiconform/apiconform/runner/probe"
+	"github.com/apiconform/apiconform/suites/httpsyntax"
 )
 
 // Level is how much a broken rule weighs.
@@ -72,7 +72,7 @@ var rules = []Rule{
 				if v == "" {
 					return false, "no WWW-Authenticate header"
 				}
-				if !IsToken(strings.Fields(v)[0]) {
+				if !httpsyntax.IsToken(strings.Fields(v)[0]) {
 					return false, fmt.Sprintf("WWW-Authenticate %q, which names no auth scheme", v)
 				}
 				return true, ""
@@ -104,7 +104,7 @@ var rules = []Rule{
 				if v == "" {
 					return false, "no Retry-After header"
 				}
-				if _, ok := probe.ParseRetryAfter(v, o.Header.Get("Date"), time.Now()); !ok {
+				if _, ok := httpsyntax.ParseRetryAfter(v, o.Header.Get("Date"), time.Now()); !ok {
 					return false, fmt.Sprintf("Retry-After: %s", v)
 				}
 				return true, ""
@@ -233,20 +233,6 @@ var rules = []Rule{
 }
 
 func is2xx(status int) bool { return status >= 200 && status <= 299 }
-
-// IsToken reports whether s is an RFC 9110 token (§5.6.2): a header
-// field name, a method or an auth scheme.
-func IsToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, r := range s {
-		if r <= ' ' || r >= 0x7f || strings.ContainsRune("\"(),/:;<=>?@[\\]{}", r) {
-			return false
-		}
-	}
-	return true
-}
 
 // RateLimitHeaders parses the rate-limit headers an answer carries: the
 // IETF RateLimit and RateLimit-Policy fields (structured lists such as

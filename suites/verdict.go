@@ -11,8 +11,8 @@ import (
 	"github.com/onsi/gomega"
 	"github.com/onsi/gomega/types"
 
-	"github.com/apiconform/apiconform/runner/plan"
-	"github.com/apiconform/apiconform/runner/probe"
+	"github.com/apiconform/apiconform/suites/plan"
+	"github.com/apiconform/apiconform/suites/probe"
 )
 
 // Outcome is the verdict on one case. Outcomes are kept apart: an error
@@ -114,7 +114,7 @@ func (j *caseJudge) run() {
 }
 
 func describeTransport(err *probe.TransportError) string {
-	return fmt.Sprintf("transport error (%s) at %s: %s", err.Kind, err.URL, err.Message)
+	return fmt.Sprintf("transport error (%s) at %s: %s", err.Fault, err.URL, err.Message)
 }
 
 // attemptsNote says how often a failed request was sent, when it was retried.

@@ -17,7 +17,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/apiconform/apiconform/runner/plan"
+	"github.com/apiconform/apiconform/suites/auth"
+	"github.com/apiconform/apiconform/suites/plan"
 )
 
 // Options configure a Prober.
@@ -27,7 +28,7 @@ type Options struct {
 	Timeout     time.Duration // per request
 	MaxBody     int64         // bytes read from a body; more is an error
 	UserAgent   string
-	Credentials Credentials
+	Auth        auth.Method // nil: no credentials
 	TLS         *tls.Config // nil: system roots, full verification
 	// Retries is how often a request that failed in transit (refused,
 	// reset) is sent again; never for a status code, never for a method
@@ -67,6 +68,9 @@ func New(opts Options) *Prober {
 	if opts.MaxBody <= 0 {
 		opts.MaxBody = 1 << 20
 	}
+	if opts.Auth == nil {
+		opts.Auth = auth.None{}
+	}
 	if opts.RetryBackoff <= 0 {
 		opts.RetryBackoff = DefaultRetryBackoff
 	}
@@ -91,7 +95,7 @@ func newClient(opts Options) *http.Client {
 	}
 	transport.MaxIdleConnsPerHost = max(opts.Concurrency, 2)
 	transport.MaxConnsPerHost = 0
-	credHeader := opts.Credentials.Header
+	credHeader := opts.Auth.Header()
 	return &http.Client{
 		Transport: transport,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
@@ -151,7 +155,7 @@ func (p *Prober) Probe(ctx context.Context, cases []plan.Case) map[string]*Excha
 		go func() {
 			defer func() { <-sema; wg.Done() }()
 			ex := p.Send(ctx, c.ID, c.Request)
-			if ex.Err != nil && ex.Err.Kind == KindCanceled {
+			if ex.Err != nil && ex.Err.Fault == FaultCanceled {
 				return
 			}
 			mu.Lock()
@@ -210,10 +214,10 @@ func (p *Prober) exchange(ctx context.Context, caseID string, r plan.Request) *E
 	req, err := p.newRequest(ctx, r)
 	if err != nil {
 		ex.Request = RecordedRequest{Method: r.Method, URL: r.URL}
-		ex.Err = &TransportError{Kind: KindOther, Message: err.Error(), URL: r.URL}
+		ex.Err = &TransportError{Fault: FaultOther, Message: err.Error(), URL: r.URL}
 		return ex
 	}
-	ex.Request = RecordedRequest{Method: req.Method, URL: req.URL.String(), Header: p.opts.Credentials.redactHeader(req.Header.Clone())}
+	ex.Request = RecordedRequest{Method: req.Method, URL: req.URL.String(), Header: auth.RedactHeader(p.opts.Auth, req.Header.Clone())}
 	reqCtx, cancel := context.WithTimeout(ctx, p.opts.Timeout)
 	defer cancel()
 	resp, err := p.client.Do(req.WithContext(reqCtx))
@@ -224,19 +228,19 @@ func (p *Prober) exchange(ctx context.Context, caseID string, r plan.Request) *E
 	defer resp.Body.Close()
 	body, readErr := io.ReadAll(io.LimitReader(resp.Body, p.opts.MaxBody+1))
 	ex.Response = &Response{
-		Status: resp.StatusCode, Proto: resp.Proto, Header: p.opts.Credentials.redactHeader(resp.Header),
-		Body: p.opts.Credentials.redactBytes(body), Size: int64(len(body)),
+		Status: resp.StatusCode, Proto: resp.Proto, Header: auth.RedactHeader(p.opts.Auth, resp.Header),
+		Body: redactBytes(p.opts.Auth, body), Size: int64(len(body)),
 	}
 	switch {
 	case readErr != nil:
 		ex.Err = p.classify(ctx, readErr, r.URL)
-		if ex.Err.Kind != KindCanceled {
+		if ex.Err.Fault != FaultCanceled {
 			ex.Err.Message = fmt.Sprintf("reading the body after %d bytes of a %d answer: %s", len(body), resp.StatusCode, ex.Err.Message)
 		}
 	case int64(len(body)) > p.opts.MaxBody:
 		ex.Response.Body = ex.Response.Body[:p.opts.MaxBody]
 		ex.Response.Truncated = true
-		ex.Err = &TransportError{Kind: KindBodyTooLarge, URL: r.URL,
+		ex.Err = &TransportError{Fault: FaultBodyTooLarge, URL: r.URL,
 			Message: fmt.Sprintf("the %d answer's body is larger than --max-body (%d bytes); raise --max-body to judge it", resp.StatusCode, p.opts.MaxBody)}
 	}
 	if ex.Err != nil && len(ex.Response.Body) > ErrorBodyKept {
@@ -267,7 +271,7 @@ func stopped(ctx context.Context, rawURL string) *TransportError {
 	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
 		why = cause.Error()
 	}
-	return &TransportError{Kind: KindCanceled, URL: rawURL, Message: why + " before the answer arrived"}
+	return &TransportError{Fault: FaultCanceled, URL: rawURL, Message: why + " before the answer arrived"}
 }
 
 func (p *Prober) newRequest(ctx context.Context, r plan.Request) (*http.Request, error) {
@@ -279,7 +283,9 @@ func (p *Prober) newRequest(ctx context.Context, r plan.Request) (*http.Request,
 	if p.opts.UserAgent != "" {
 		req.Header.Set("User-Agent", p.opts.UserAgent)
 	}
-	p.opts.Credentials.apply(req.Header, r.Auth)
+	if err := p.opts.Auth.Apply(ctx, req, r.Auth); err != nil {
+		return nil, err
+	}
 	return req, nil
 }
 
@@ -311,7 +317,7 @@ func TLSConfig(caFile string, insecure bool) (*tls.Config, error) {
 // classify turns a transport error into a kind and a message that says
 // what happened at which URL, and whether another attempt may help.
 func classify(err error, rawURL string, timeout time.Duration) *TransportError {
-	te := &TransportError{Kind: KindOther, URL: rawURL, Message: err.Error()}
+	te := &TransportError{Fault: FaultOther, URL: rawURL, Message: err.Error()}
 	var (
 		dnsErr   *net.DNSError
 		certErr  *tls.CertificateVerificationError
@@ -326,28 +332,28 @@ func classify(err error, rawURL string, timeout time.Duration) *TransportError {
 	}
 	switch {
 	case errors.Is(err, context.Canceled):
-		te.Kind, te.Message = KindCanceled, "the run was stopped before the answer arrived"
+		te.Fault, te.Message = FaultCanceled, "the run was stopped before the answer arrived"
 	case errors.As(err, &dnsErr):
-		te.Kind, te.Message = KindDNS, fmt.Sprintf("cannot resolve host %q: %s", dnsErr.Name, dnsErr.Err)
+		te.Fault, te.Message = FaultDNS, fmt.Sprintf("cannot resolve host %q: %s", dnsErr.Name, dnsErr.Err)
 		te.retry = !dnsErr.IsNotFound
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded):
 		// Not retried: a server that stalls once tends to stall again, and
 		// each retry would cost another --timeout.
-		te.Kind, te.Message = KindTimeout, fmt.Sprintf("no complete answer within %s (--timeout)", timeout)
+		te.Fault, te.Message = FaultTimeout, fmt.Sprintf("no complete answer within %s (--timeout)", timeout)
 	case errors.As(err, &redirErr):
-		te.Kind, te.Message = KindRedirect, redirErr.Error()
+		te.Fault, te.Message = FaultRedirect, redirErr.Error()
 	case errors.As(err, &opErr) && opErr.Op == "proxyconnect":
-		te.Kind, te.Message, te.retry = KindProxy, fmt.Sprintf("cannot reach the proxy %s (from HTTP_PROXY/HTTPS_PROXY): %s", netAddr(opErr), rootCause(opErr.Err)), true
+		te.Fault, te.Message, te.retry = FaultProxy, fmt.Sprintf("cannot reach the proxy %s (from HTTP_PROXY/HTTPS_PROXY): %s", netAddr(opErr), rootCause(opErr.Err)), true
 	case errors.Is(err, syscall.ECONNREFUSED):
-		te.Kind, te.Message, te.retry = KindRefused, "connection refused: nothing listens at "+hostOf(rawURL), true
+		te.Fault, te.Message, te.retry = FaultRefused, "connection refused: nothing listens at "+hostOf(rawURL), true
 	case errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, syscall.EPIPE):
-		te.Kind, te.Message, te.retry = KindReset, "the connection was closed or reset before the answer was complete", true
+		te.Fault, te.Message, te.retry = FaultReset, "the connection was closed or reset before the answer was complete", true
 	case errors.As(err, &certErr):
-		te.Kind, te.Message = KindTLS, "the server's certificate is not trusted: "+certErr.Err.Error()+" (trust its CA with --ca-cert FILE)"
+		te.Fault, te.Message = FaultTLS, "the server's certificate is not trusted: "+certErr.Err.Error()+" (trust its CA with --ca-cert FILE)"
 	case errors.As(err, &recErr):
-		te.Kind, te.Message = KindTLS, "the server did not answer TLS (is the URL http:// rather than https://?)"
+		te.Fault, te.Message = FaultTLS, "the server did not answer TLS (is the URL http:// rather than https://?)"
 	case strings.Contains(inner.Error(), "tls:") || strings.Contains(inner.Error(), "x509:"):
-		te.Kind, te.Message = KindTLS, inner.Error()
+		te.Fault, te.Message = FaultTLS, inner.Error()
 	default:
 		te.Message = inner.Error()
 		// A network failure of another kind may pass; a malformed answer
@@ -388,4 +394,15 @@ func hostOf(rawURL string) string {
 		return u.Host
 	}
 	return rawURL
+}
+
+// redactBytes replaces the secrets of m in body; the body is copied only
+// when it holds one.
+func redactBytes(m auth.Method, body []byte) []byte {
+	for _, sec := range m.Secrets() {
+		if sec.Value != "" && bytes.Contains(body, []byte(sec.Value)) {
+			return []byte(auth.Redact(m, string(body)))
+		}
+	}
+	return body
 }

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/apiconform/apiconform/fixtures"
-	"github.com/apiconform/apiconform/runner/plan"
+	"github.com/apiconform/apiconform/suites/plan"
 )
 
 // BenchmarkProbe measures the prober's own cost per case against the

@@ -3,13 +3,12 @@ package probe
 import (
 	"context"
 	"net/http"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/apiconform/apiconform/runner/plan"
+	"github.com/apiconform/apiconform/suites/httpsyntax"
+	"github.com/apiconform/apiconform/suites/plan"
 )
 
 // BurstOptions bound the rate-limit phase.
@@ -51,7 +50,7 @@ func (p *Prober) Burst(ctx context.Context, c *plan.Case, opts BurstOptions) *Ex
 				mu.Lock()
 				b.Sent++
 				switch {
-				case ex.Err != nil && ex.Err.Kind == KindCanceled:
+				case ex.Err != nil && ex.Err.Fault == FaultCanceled:
 					// The run was interrupted: not a fault of the target.
 				case ex.Err != nil:
 					b.Errors++
@@ -109,7 +108,7 @@ func (p *Prober) Burst(ctx context.Context, c *plan.Case, opts BurstOptions) *Ex
 // recovery request. Without a usable Retry-After there is nothing to wait
 // for, so no recovery is attempted: the missing header already fails.
 func (p *Prober) recover(ctx context.Context, c *plan.Case, b *Burst, maxWait time.Duration) {
-	delay, ok := ParseRetryAfter(b.RetryAfter, b.Limiting.Response.Header.Get("Date"), time.Now())
+	delay, ok := httpsyntax.ParseRetryAfter(b.RetryAfter, b.Limiting.Response.Header.Get("Date"), time.Now())
 	if !ok {
 		return
 	}
@@ -137,46 +136,7 @@ func (p *Prober) recover(ctx context.Context, c *plan.Case, b *Burst, maxWait ti
 	}
 	b.Waited = wait
 	b.Recovery = p.exchange(ctx, c.ID, c.Request)
-	if b.Recovery.Err != nil && b.Recovery.Err.Kind == KindCanceled {
+	if b.Recovery.Err != nil && b.Recovery.Err.Fault == FaultCanceled {
 		b.Interrupted = true
 	}
-}
-
-// ParseRetryAfter reads a Retry-After value: delay-seconds (digits only) or
-// an HTTP-date (RFC 9110 §10.2.3), relative to the answer's Date header
-// when it has one. Anything else ("5s", "1.5", "-1") is not valid.
-func ParseRetryAfter(value, date string, now time.Time) (time.Duration, bool) {
-	value = strings.TrimSpace(value)
-	if value == "" {
-		return 0, false
-	}
-	if isDigits(value) {
-		secs, err := strconv.ParseInt(value, 10, 64)
-		if err != nil || secs > 1<<31 {
-			return 0, false
-		}
-		return time.Duration(secs) * time.Second, true
-	}
-	at, err := http.ParseTime(value)
-	if err != nil {
-		return 0, false
-	}
-	ref := now
-	if d, err := http.ParseTime(date); err == nil {
-		ref = d
-	}
-	delay := at.Sub(ref)
-	if delay < 0 {
-		delay = 0
-	}
-	return delay, true
-}
-
-func isDigits(s string) bool {
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return s != ""
 }

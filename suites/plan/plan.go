@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/apiconform/apiconform/suites/auth"
 )
 
 // IDStyle says how a list of IDs is written into the request.
@@ -115,24 +117,15 @@ func NameFromPath(p string) string {
 	return name
 }
 
-// AuthMode says which credentials a request carries.
-type AuthMode string
-
-// The credential modes.
-const (
-	AuthValid     AuthMode = ""          // the valid token, when one is configured
-	AuthNone      AuthMode = "none"      // no credentials at all
-	AuthWrong     AuthMode = "invalid"   // a well-formed token generated for this run
-	AuthNoRights  AuthMode = "forbidden" // a valid token without rights
-	placeholderID          = "{id}"
-)
+// placeholderID marks where a path-style endpoint takes its ID.
+const placeholderID = "{id}"
 
 // Request is what a case sends. Secrets are never part of it: Auth names
 // the credentials and the prober supplies them.
 type Request struct {
-	Method string   `json:"method"`
-	URL    string   `json:"url"`
-	Auth   AuthMode `json:"auth,omitempty"`
+	Method string       `json:"method"`
+	URL    string       `json:"url"`
+	Auth   auth.Variant `json:"auth,omitempty"`
 }
 
 // IDs records which IDs a case sends, in order, and what kind each one is.
@@ -307,7 +300,7 @@ func (b builder) build(kind Kind) Case {
 			c.SkipReason = "needs a token without rights: --forbidden-token-env NAME"
 		case need("found", ep.Found, 1):
 			b.foundRequest(&c)
-			c.Request.Auth = map[Kind]AuthMode{AuthMissing: AuthNone, AuthInvalid: AuthWrong, AuthForbidden: AuthNoRights}[kind]
+			c.Request.Auth = map[Kind]auth.Variant{AuthMissing: auth.Missing, AuthInvalid: auth.Invalid, AuthForbidden: auth.Forbidden}[kind]
 		}
 	case RateLimit:
 		switch {

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/apiconform/apiconform/runner/plan"
+	"github.com/apiconform/apiconform/suites/plan"
 )
 
 // The pacer books slots one interval apart, and an idle pacer lets the
@@ -58,7 +58,7 @@ func TestRetriesOnlyIdempotentMethods(t *testing.T) {
 	}{{"GET", 3}, {"DELETE", 3}, {"POST", 1}, {"PATCH", 1}} {
 		n.Store(0)
 		ex := p.Send(context.Background(), "x/found", plan.Request{Method: tc.method, URL: srv.URL + "/items"})
-		if ex.Err == nil || ex.Err.Kind != KindReset {
+		if ex.Err == nil || ex.Err.Fault != FaultReset {
 			t.Fatalf("%s: err %v, want a reset", tc.method, ex.Err)
 		}
 		if ex.Attempts != tc.attempts || n.Load() != int64(tc.attempts) {
@@ -83,7 +83,7 @@ func TestStoppedRunIsNotATargetFault(t *testing.T) {
 	defer cancel()
 	p := New(Options{Timeout: 10 * time.Second, Retries: 2})
 	ex := p.Send(ctx, "x/found", plan.Request{Method: "GET", URL: srv.URL + "/items"})
-	if ex.Err == nil || ex.Err.Kind != KindCanceled || ex.Attempts != 1 {
+	if ex.Err == nil || ex.Err.Fault != FaultCanceled || ex.Attempts != 1 {
 		t.Fatalf("err %v after %d attempts; want canceled after 1", ex.Err, ex.Attempts)
 	}
 	if want := errDeadlineForTest.Error() + " before the answer arrived"; ex.Err.Message != want {

@@ -3,6 +3,8 @@ package plan
 import (
 	"strings"
 	"testing"
+
+	"github.com/apiconform/apiconform/suites/auth"
 )
 
 func endpoint(style IDStyle) *Endpoint {
@@ -74,8 +76,8 @@ func TestCommaStyleRequests(t *testing.T) {
 	if c := cases[Partial]; strings.Join(c.IDs.Found, ",") != "2" || strings.Join(c.IDs.Missing, ",") != "1" {
 		t.Errorf("partial: found %v missing %v", c.IDs.Found, c.IDs.Missing)
 	}
-	auth := map[Kind]AuthMode{AuthMissing: AuthNone, AuthInvalid: AuthWrong, AuthForbidden: AuthNoRights, Found: AuthValid}
-	for kind, mode := range auth {
+	variants := map[Kind]auth.Variant{AuthMissing: auth.Missing, AuthInvalid: auth.Invalid, AuthForbidden: auth.Forbidden, Found: auth.Valid}
+	for kind, mode := range variants {
 		if cases[kind].Request.Auth != mode {
 			t.Errorf("%s sends %q credentials, want %q", kind, cases[kind].Request.Auth, mode)
 		}

@@ -41,7 +41,7 @@ type Response struct {
 // TransportError is a failure to get an answer: the case is inconclusive,
 // never a conformance failure and never a pass.
 type TransportError struct {
-	Kind    string // one of the Kind constants
+	Fault   Fault
 	Message string
 	URL     string
 	// retry says whether another attempt may get an answer: a refused or
@@ -49,21 +49,24 @@ type TransportError struct {
 	retry bool
 }
 
+// Fault names a kind of transport failure.
+type Fault string
+
 // The kinds of transport failure.
 const (
-	KindRefused      = "refused"        // nothing listens at the address
-	KindDNS          = "dns"            // the host name does not resolve
-	KindTimeout      = "timeout"        // no complete answer within --timeout
-	KindReset        = "reset"          // the connection closed or reset before the answer was complete
-	KindTLS          = "tls"            // the TLS handshake failed (certificate, protocol)
-	KindBodyTooLarge = "body-too-large" // the body is longer than --max-body
-	KindRedirect     = "redirect"       // too many redirects (with --follow-redirects)
-	KindProxy        = "proxy"          // the proxy from the environment could not be reached
-	KindCanceled     = "canceled"       // the run stopped (signal or --deadline) before the answer arrived
-	KindOther        = "other"
+	FaultRefused      Fault = "refused"        // nothing listens at the address
+	FaultDNS          Fault = "dns"            // the host name does not resolve
+	FaultTimeout      Fault = "timeout"        // no complete answer within --timeout
+	FaultReset        Fault = "reset"          // the connection closed or reset before the answer was complete
+	FaultTLS          Fault = "tls"            // the TLS handshake failed (certificate, protocol)
+	FaultBodyTooLarge Fault = "body-too-large" // the body is longer than --max-body
+	FaultRedirect     Fault = "redirect"       // too many redirects (with --follow-redirects)
+	FaultProxy        Fault = "proxy"          // the proxy from the environment could not be reached
+	FaultCanceled     Fault = "canceled"       // the run stopped (signal or --deadline) before the answer arrived
+	FaultOther        Fault = "other"
 )
 
-func (e *TransportError) Error() string { return e.Kind + ": " + e.Message }
+func (e *TransportError) Error() string { return string(e.Fault) + ": " + e.Message }
 
 // Burst records the rate-limit phase for one endpoint.
 type Burst struct {

@@ -1,0 +1,113 @@
+package auth
+
+import (
+	"strconv"
+
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/apiconform/apiconform/suites/httpsyntax"
+)
+
+// MinSecretLength is the shortest value accepted as a secret. Shorter
+// values would match ordinary text everywhere, so a secret shorter than
+// this is refused rather than half-protected.
+const MinSecretLength = 8
+
+// Spec describes credentials as the config file or the flags do. Each
+// type reads the fields it needs; secrets are never values here, only the
+// names of the environment variables that hold them.
+type Spec struct {
+	Type              string `yaml:"type"`                // Type is the kind of credentials (see Types).
+	Header            string `yaml:"header"`              // Header carries the token (token types).
+	Scheme            string `yaml:"scheme"`              // Scheme prefixes the token; "" sends it raw.
+	TokenEnv          string `yaml:"token_env"`           // TokenEnv names the variable holding the valid token.
+	ForbiddenTokenEnv string `yaml:"forbidden_token_env"` // ForbiddenTokenEnv names the variable holding a token without rights.
+}
+
+// Getenv looks a variable up in the environment of the run.
+type Getenv func(name string) string
+
+// types maps each type name to its constructor: adding a kind of
+// credentials is one file with its Method and one line here.
+var types = map[string]func(Spec, Getenv) (Method, error){
+	"bearer": newToken,
+	"header": newToken,
+}
+
+// Types lists the kinds of credentials, sorted.
+func Types() []string {
+	names := make([]string, 0, len(types))
+	for n := range types {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// New returns the Method that spec describes, reading its secrets with
+// getenv. A spec without a type or variable is None.
+func New(spec Spec, getenv Getenv) (Method, error) {
+	if spec.Type == "" && spec.TokenEnv == "" {
+		return None{}, nil
+	}
+	if spec.Type == "" {
+		spec.Type = "bearer"
+	}
+	build, ok := types[spec.Type]
+	if !ok {
+		return nil, &FieldError{Key: "type", Value: spec.Type, Msg: "unknown type (known: " + strings.Join(Types(), ", ") + ")"}
+	}
+	return build(spec, getenv)
+}
+
+// FieldError names the field of a Spec at fault, so the command line can
+// say which flag or config key to fix.
+type FieldError struct {
+	Key   string // the Spec field's YAML key, e.g. "token_env"
+	Value string
+	Msg   string
+}
+
+func (e *FieldError) Error() string { return e.Key + " " + e.Value + ": " + e.Msg }
+
+// secretFrom reads the secret in the variable named by the field key.
+func secretFrom(getenv Getenv, key, name string) (string, error) {
+	if name == "" {
+		return "", &FieldError{Key: key, Msg: "names no environment variable"}
+	}
+	v := strings.TrimSpace(getenv(name))
+	switch {
+	case v == "":
+		return "", &FieldError{Key: key, Value: name, Msg: fmt.Sprintf("the environment variable %s is empty or unset", name)}
+	case len(v) < MinSecretLength:
+		return "", &FieldError{Key: key, Value: name, Msg: fmt.Sprintf("the secret is shorter than %d characters, too short to keep out of the reports reliably", MinSecretLength)}
+	}
+	return v, nil
+}
+
+// newToken builds a bearer token or a raw key in a header.
+func newToken(spec Spec, getenv Getenv) (Method, error) {
+	t := &Token{HeaderName: spec.Header, Scheme: spec.Scheme, ValidEnv: spec.TokenEnv, ForbiddenEnv: spec.ForbiddenTokenEnv}
+	if t.HeaderName == "" {
+		t.HeaderName = "Authorization"
+	}
+	if !httpsyntax.IsToken(t.HeaderName) {
+		return nil, &FieldError{Key: "header", Value: strconv.Quote(t.HeaderName), Msg: "not a valid header name"}
+	}
+	var err error
+	if t.Valid, err = secretFrom(getenv, "token_env", spec.TokenEnv); err != nil {
+		return nil, err
+	}
+	if spec.ForbiddenTokenEnv != "" {
+		if t.Forbidden, err = secretFrom(getenv, "forbidden_token_env", spec.ForbiddenTokenEnv); err != nil {
+			return nil, err
+		}
+		if t.Forbidden == t.Valid {
+			return nil, &FieldError{Key: "forbidden_token_env", Value: spec.ForbiddenTokenEnv, Msg: "holds the same token as token_env " + spec.TokenEnv}
+		}
+	}
+	t.Wrong = InvalidTokenLike(t.Valid)
+	return t, nil
+}
