@@ -10,6 +10,7 @@ import (
 
 	"github.com/apiconform/apiconform/suites"
 	"github.com/apiconform/apiconform/suites/plan"
+	"github.com/apiconform/apiconform/suites/words"
 )
 
 // ConsoleOptions shape the console summary.
@@ -70,7 +71,7 @@ func WriteConsole(w io.Writer, run *Run, opts ConsoleOptions) error {
 		if c.Outcome == suites.Skipped && !opts.Verbose {
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Endpoint, c.Case, clip(c.Expected, 48), got(c), p.outcome(c.Outcome))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Endpoint, c.Case, words.Clip(c.Expected, 48), got(c), p.outcome(c.Outcome))
 	}
 	tw.Flush()
 
@@ -186,12 +187,4 @@ func got(c Case) string {
 		s += fmt.Sprintf(" (%d attempts)", c.Attempts)
 	}
 	return s
-}
-
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/apiconform/apiconform/suites"
 	"github.com/apiconform/apiconform/suites/plan"
+	"github.com/apiconform/apiconform/suites/words"
 )
 
 //go:embed templates/report.html.tmpl
@@ -209,21 +210,21 @@ func newHTMLCase(c Case, anchors map[string]bool, insecure bool) *htmlCase {
 	hc.Title = hc.Label
 	switch {
 	case strings.HasPrefix(strings.ToLower(lead), strings.ToLower(hc.Label)+":"):
-		hc.Title = clip(lead, 200)
+		hc.Title = words.Clip(lead, 200)
 	case lead != "":
-		hc.Title += ": " + clip(lead, 200)
+		hc.Title += ": " + words.Clip(lead, 200)
 	}
 	if n := len(c.Warnings); n > 0 {
 		hc.Title += fmt.Sprintf(" (%d warning%s)", n, plural(n))
 	}
 	for _, name := range SortedHeaderNames(c.Request.Headers) {
-		hc.ReqHeader = append(hc.ReqHeader, htmlHeader{name, clip(c.Request.Headers[name], headerValueMax)})
+		hc.ReqHeader = append(hc.ReqHeader, htmlHeader{name, words.Clip(c.Request.Headers[name], headerValueMax)})
 	}
 	if r := c.Response; r != nil {
 		hc.Got = statusLine(r.Status)
 		resp := &htmlResponse{Status: hc.Got, Truncated: r.BodyTruncated, Total: r.BodyBytes}
 		for _, name := range SortedHeaderNames(r.Headers) {
-			resp.Header = append(resp.Header, htmlHeader{name, clip(r.Headers[name], headerValueMax)})
+			resp.Header = append(resp.Header, htmlHeader{name, words.Clip(r.Headers[name], headerValueMax)})
 		}
 		body := r.Body
 		if len(body) > BodyExcerpt {

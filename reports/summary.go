@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/apiconform/apiconform/suites"
+	"github.com/apiconform/apiconform/suites/words"
 )
 
 // SummaryMaxItems caps each list in summary.md, so the summary of a big
@@ -63,7 +64,7 @@ func WriteSummary(w io.Writer, run *Run) error {
 	if len(run.Known) > 0 {
 		fmt.Fprintf(&b, "#### Known failures (%d)\n\n", len(run.Known))
 		for _, k := range run.Known {
-			fmt.Fprintf(&b, "- %s: %s (until %s): %s\n", codeSpan(k.Case), k.Status, mdText(k.Expires), mdText(clip(k.Reason, summaryTextMax)))
+			fmt.Fprintf(&b, "- %s: %s (until %s): %s\n", codeSpan(k.Case), k.Status, mdText(k.Expires), mdText(words.Clip(k.Reason, summaryTextMax)))
 		}
 		b.WriteString("\n")
 	}
@@ -87,7 +88,7 @@ func WriteSummary(w io.Writer, run *Run) error {
 	if len(errors) > 0 {
 		fmt.Fprintf(&b, "#### Errors (%d): inconclusive, not a verdict on the API\n\n", len(errors))
 		for _, c := range capped(errors) {
-			fmt.Fprintf(&b, "- %s: %s\n", codeSpan(c.ID), mdText(clip(c.Reason, summaryTextMax)))
+			fmt.Fprintf(&b, "- %s: %s\n", codeSpan(c.ID), mdText(words.Clip(c.Reason, summaryTextMax)))
 		}
 		more(&b, len(errors), "errors")
 	}
@@ -107,12 +108,12 @@ func failureLine(c Case) string {
 	if len(c.Failures) > 0 {
 		msg = strings.TrimPrefix(c.Failures[0].Message, c.ID+": ")
 	}
-	line := codeSpan(c.ID) + ": " + mdText(clip(msg, summaryTextMax))
+	line := codeSpan(c.ID) + ": " + mdText(words.Clip(msg, summaryTextMax))
 	if n := len(c.Failures) - 1; n > 0 {
 		line += fmt.Sprintf(" (+%d more finding%s)", n, plural(n))
 	}
 	if c.Impact != "" {
-		line += " — *impact:* " + mdText(clip(c.Impact, summaryTextMax))
+		line += " — *impact:* " + mdText(words.Clip(c.Impact, summaryTextMax))
 	}
 	return line
 }

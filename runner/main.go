@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/apiconform/apiconform/suites/words"
 	"github.com/spf13/pflag"
 )
 
@@ -148,7 +149,7 @@ func usageFailure(env Env, cmd string, fs *pflag.FlagSet, err error) int {
 		}
 		return ExitPass
 	}
-	fmt.Fprintf(env.Stderr, "apiconform %s: %s\n", cmd, oneLine(err.Error()))
+	fmt.Fprintf(env.Stderr, "apiconform %s: %s\n", cmd, words.OneLine(err.Error()))
 	return ExitUsage
 }
 
@@ -159,5 +160,3 @@ Precedence: defaults < config file < APICONFORM_* environment < flags.
 Tokens are never flag values: name the variable that holds them
 (--token-env API_TOKEN).
 `
-
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -25,6 +25,7 @@ import (
 	"github.com/apiconform/apiconform/suites/httpsyntax"
 	"github.com/apiconform/apiconform/suites/plan"
 	"github.com/apiconform/apiconform/suites/probe"
+	"github.com/apiconform/apiconform/suites/words"
 )
 
 func newRunFlagSet(c *Config) *pflag.FlagSet {
@@ -377,7 +378,7 @@ func printPlan(w io.Writer, j *Job) {
 	fmt.Fprintln(tw, "CASE\tREQUEST\tEXPECTED (profile)")
 	for _, s := range j.Suites() {
 		for _, c := range s.Cases {
-			req := c.Request.Method + " " + clipText(c.Request.URL, 90)
+			req := c.Request.Method + " " + words.Clip(c.Request.URL, 90)
 			if len(c.Request.URL) > 90 {
 				req += fmt.Sprintf(" (%d IDs)", len(c.IDs.Sent))
 			}
@@ -401,14 +402,6 @@ func printPlan(w io.Writer, j *Job) {
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\n%d cases; nothing was sent (--dry-run).\n", len(j.Plan.Cases))
-}
-
-func clipText(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }
 
 func randomHex(n int) string {

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/apiconform/apiconform/suites/words"
 )
 
 // waitPoll is how often an unreachable API is tried again.
@@ -38,7 +40,7 @@ func waitForAPI(ctx context.Context, baseURL string, limit time.Duration, dial d
 			return ctx.Err()
 		}
 		if time.Until(deadline) < waitPoll {
-			return fmt.Errorf("--wait %s: %s accepted no connection in time (last error: %s)", limit, addr, oneLine(err.Error()))
+			return fmt.Errorf("--wait %s: %s accepted no connection in time (last error: %s)", limit, addr, words.OneLine(err.Error()))
 		}
 		select {
 		case <-ctx.Done():

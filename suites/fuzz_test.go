@@ -98,7 +98,7 @@ func FuzzObservation(f *testing.F) {
 		for _, alt := range p.Expect(c.Kind) {
 			_ = Describe(p, c)
 			if alt.NeedsBody() {
-				_ = itemExpectations(c, alt)
+				_ = itemExpectations(c, alt.ResultCodes())
 			}
 		}
 		for _, rule := range Rules() {

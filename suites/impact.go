@@ -68,25 +68,16 @@ func records(n int, what string) string {
 	return fmt.Sprintf("%d %ss", n, what)
 }
 
-// Impacts of body checks, by check name.
-var bodyImpact = map[string]string{
-	"json":           "client code that parses the answer fails, as in the incident's parse error",
-	"ids":            "client code that maps the answer to the requested records gets a different set than it asked for: the incident's parse error",
-	"missing_ids":    "a client that reads missing_ids believes records were delivered that were not (or the reverse)",
-	"requested_ids":  "a client cannot match the answer to the request it made",
-	"returned_count": "a client that checks returned_count against requested_ids miscounts what was delivered",
-	"ok":             "client code that trusts ok takes the answer for what it is not; monitoring of ok rates is wrong",
-	"error":          "client code gets no error code to branch on",
-	"error_body":     "client code and logs get no machine-readable reason for the error",
-	"results":        "a client walking the per-item results never learns the fate of every ID it asked for",
-}
+// jsonImpact is the impact of a body that does not parse where the
+// profile reads it.
+const jsonImpact = "client code that parses the answer fails, as in the incident's parse error"
 
 // missingIDsImpact refines the missing_ids check's impact: an answer with
 // no metadata at all is the incident itself (profiles.md §4).
 func missingIDsImpact(o *Observation, c *plan.Case) string {
 	missing := len(unique(c.IDs.Missing))
 	if o.Get(o.Fields.MissingIDs).Exists() {
-		return bodyImpact["missing_ids"]
+		return "a client that reads missing_ids believes records were delivered that were not (or the reverse)"
 	}
 	if missing > 0 {
 		return fmt.Sprintf("a client that trusts %d takes %s as delivered; monitoring counts it as success", o.Status, records(missing, "missing record"))
@@ -99,5 +90,5 @@ func okImpact(c *plan.Case, want bool) string {
 	if !want && len(unique(c.IDs.Missing)) > 0 {
 		return fmt.Sprintf("a client that trusts ok takes %s as delivered; monitoring counts the miss as success", records(len(unique(c.IDs.Missing)), "missing record"))
 	}
-	return bodyImpact["ok"]
+	return "client code that trusts ok takes the answer for what it is not; monitoring of ok rates is wrong"
 }

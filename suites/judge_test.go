@@ -108,9 +108,3 @@ func TestRateLimitHeaders(t *testing.T) {
 		t.Fatalf("parsed %#v", got)
 	}
 }
-
-func TestClipKeepsCharactersWhole(t *testing.T) {
-	if got := clip("ééééé", 3); got != "ééé…" {
-		t.Fatalf("clip = %q", got)
-	}
-}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/apiconform/apiconform/suites/plan"
 	"github.com/apiconform/apiconform/suites/probe"
+	"github.com/apiconform/apiconform/suites/words"
 )
 
 // Observation is a recorded answer as the judge sees it: the case that
@@ -78,7 +79,7 @@ func (o *Observation) IsJSONMediaType() bool {
 // member with a value, or ok set to false.
 func (o *Observation) ErrorIndicated() (bool, string) {
 	if e := o.Get(o.Fields.Error); e.Exists() && truthy(e) {
-		return true, fmt.Sprintf("%s: %s", o.Fields.Error, clip(e.Raw, 60))
+		return true, fmt.Sprintf("%s: %s", o.Fields.Error, words.ClipLine(e.Raw, 60))
 	}
 	if ok := o.Get(o.Fields.OK); ok.Exists() && ok.Type == gjson.False {
 		return true, o.Fields.OK + ": false"
@@ -187,7 +188,7 @@ func (o *Observation) Summary() string {
 	}
 	for _, f := range []string{o.Fields.MissingIDs, o.Fields.ReturnedCount, o.Fields.OK, o.Fields.Error} {
 		if r := o.Get(f); r.Exists() {
-			parts = append(parts, fmt.Sprintf("%s: %s", f, clip(r.Raw, 60)))
+			parts = append(parts, fmt.Sprintf("%s: %s", f, words.ClipLine(r.Raw, 60)))
 		}
 	}
 	if len(parts) == 0 {
@@ -239,15 +240,6 @@ func fmtIDs(ids []string) string {
 		return "[" + strings.Join(ids[:12], " ") + fmt.Sprintf(" … +%d]", len(ids)-12)
 	}
 	return "[" + strings.Join(ids, " ") + "]"
-}
-
-// clip folds s onto one line and cuts it to at most n runes.
-func clip(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > n {
-		return string(r[:n]) + "…"
-	}
-	return s
 }
 
 // setDiff compares got with want as sets.

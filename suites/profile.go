@@ -56,19 +56,48 @@ type StatusCode string
 
 // Alternative is one acceptable answer to a case: the statuses it allows
 // and what the body must then say. A case passes when its status selects
-// an alternative and the body keeps every rule of that alternative.
+// an alternative and the body passes every check of that alternative.
+//
+// In YAML an alternative is a map: `status` lists the statuses, and every
+// other key names a body check (see bodyChecks) with its value:
+//
+//   - status: [404]
+//     error_body: true
+//     missing_ids: missing
 type Alternative struct {
-	Status        []StatusCode           `yaml:"status"`
-	IDs           IDSet                  `yaml:"ids,omitempty"`            // item IDs at fields.data equal the set
-	MissingIDs    IDSet                  `yaml:"missing_ids,omitempty"`    // fields.missing_ids equals the set
-	RequestedIDs  IDSet                  `yaml:"requested_ids,omitempty"`  // fields.requested_ids equals the set
-	ReturnedCount IDSet                  `yaml:"returned_count,omitempty"` // fields.returned_count equals the set's size
-	OK            *bool                  `yaml:"ok,omitempty"`             // fields.ok is this boolean
-	Error         bool                   `yaml:"error,omitempty"`          // fields.error carries a code
-	ErrorBody     bool                   `yaml:"error_body,omitempty"`     // a JSON body that carries a code at fields.error
-	Results       map[IDSet][]StatusCode `yaml:"results,omitempty"`        // one result per sent ID, status by kind of ID
-	codes         []int                  // Status resolved against the profile
-	resultCodes   map[IDSet][]int        // Results resolved against the profile
+	Status []StatusCode   `yaml:"status"`
+	Body   map[string]any `yaml:"-"` // body check name → its value as written
+	codes  []int          // Status resolved against the profile
+	checks []boundCheck   // Body resolved against bodyChecks, in the table's order
+}
+
+// boundCheck is a body check with the value an alternative gives it.
+type boundCheck struct {
+	*bodyCheck
+	arg any
+}
+
+// UnmarshalYAML reads `status` and gathers every other key as a body check.
+func (a *Alternative) UnmarshalYAML(node *yaml.Node) error {
+	if node.Kind != yaml.MappingNode {
+		return fmt.Errorf("line %d: an alternative is a map with status and body checks", node.Line)
+	}
+	*a = Alternative{Body: map[string]any{}}
+	for i := 0; i+1 < len(node.Content); i += 2 {
+		key, value := node.Content[i].Value, node.Content[i+1]
+		if key == "status" {
+			if err := value.Decode(&a.Status); err != nil {
+				return fmt.Errorf("line %d: status: a list of status codes or bad-request", value.Line)
+			}
+			continue
+		}
+		var v any
+		if err := value.Decode(&v); err != nil {
+			return fmt.Errorf("line %d: %s: %w", value.Line, key, err)
+		}
+		a.Body[key] = v
+	}
+	return nil
 }
 
 // Codes returns the status codes the alternative accepts.
@@ -76,13 +105,17 @@ func (a *Alternative) Codes() []int { return a.codes }
 
 // ResultCodes returns, for a 207 alternative, the accepted per-item
 // statuses by kind of ID.
-func (a *Alternative) ResultCodes() map[IDSet][]int { return a.resultCodes }
+func (a *Alternative) ResultCodes() map[IDSet][]int {
+	for _, c := range a.checks {
+		if rc, ok := c.arg.(map[IDSet][]int); ok {
+			return rc
+		}
+	}
+	return nil
+}
 
 // NeedsBody reports whether the alternative reads the body.
-func (a *Alternative) NeedsBody() bool {
-	return a.IDs != "" || a.MissingIDs != "" || a.RequestedIDs != "" || a.ReturnedCount != "" ||
-		a.OK != nil || a.Error || a.ErrorBody || len(a.Results) > 0
-}
+func (a *Alternative) NeedsBody() bool { return len(a.checks) > 0 }
 
 // Profile is one honest way of answering multi-ID requests: an expectation
 // per case kind. Profiles are data: built in as YAML, and definable or
@@ -278,28 +311,37 @@ func (p *Profile) resolve() error {
 				seen[c] = true
 			}
 			resolved.codes = codes
-			for field, set := range map[string]IDSet{"ids": alt.IDs, "missing_ids": alt.MissingIDs, "requested_ids": alt.RequestedIDs, "returned_count": alt.ReturnedCount} {
-				if set != "" && !set.valid() {
-					return fmt.Errorf("%s.%s: %q is not one of sent, found, missing, malformed, none", at, field, set)
-				}
-			}
-			if len(alt.Results) > 0 {
-				resolved.resultCodes = map[IDSet][]int{}
-				for set, words := range alt.Results {
-					if set != SetFound && set != SetMissing && set != SetMalformed {
-						return fmt.Errorf("%s.results: %q is not one of found, missing, malformed", at, set)
-					}
-					rc, err := p.codes(words)
-					if err != nil {
-						return fmt.Errorf("%s.results.%s: %w", at, set, err)
-					}
-					resolved.resultCodes[set] = rc
-				}
+			if resolved.checks, err = p.bindChecks(alt.Body); err != nil {
+				return fmt.Errorf("%s.%w", at, err)
 			}
 			alts[i] = &resolved
 		}
 	}
 	return nil
+}
+
+// bindChecks resolves an alternative's body keys against bodyChecks, in
+// the table's order.
+func (p *Profile) bindChecks(body map[string]any) ([]boundCheck, error) {
+	for name := range body {
+		if lookupBodyCheck(name) == nil {
+			return nil, fmt.Errorf("%s: unknown body check (known: status, %s)", name, bodyCheckNames())
+		}
+	}
+	var bound []boundCheck
+	for i := range bodyChecks {
+		check := &bodyChecks[i]
+		v, ok := body[check.name]
+		if !ok {
+			continue
+		}
+		arg, err := check.parse(v, p)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", check.name, err)
+		}
+		bound = append(bound, boundCheck{check, arg})
+	}
+	return bound, nil
 }
 
 func (p *Profile) codes(words []StatusCode) ([]int, error) {

@@ -49,7 +49,7 @@ func TestBuiltinProfilesCoverEveryCase(t *testing.T) {
 func TestHouseProfiles(t *testing.T) {
 	no := false
 	overrides := map[string]*Profile{
-		"lenient": {Cases: map[plan.Kind][]*Alternative{plan.None: {{Status: []StatusCode{"404"}, MissingIDs: SetMissing}}}},
+		"lenient": {Cases: map[plan.Kind][]*Alternative{plan.None: {{Status: []StatusCode{"404"}, Body: map[string]any{"missing_ids": "missing"}}}}},
 		"house":   {Base: "strict", BadRequest: []int{400}, PartialContent: &no, Cases: map[plan.Kind][]*Alternative{plan.Partial: {{Status: []StatusCode{"206"}}}}},
 	}
 	profiles, err := LoadProfiles(overrides)
@@ -80,8 +80,8 @@ func TestInvalidProfilesAreRefused(t *testing.T) {
 		"overlapping statuses":  {Base: "strict", Cases: map[plan.Kind][]*Alternative{plan.None: {{Status: []StatusCode{"404"}}, {Status: []StatusCode{"404"}}}}},
 		"status out of range":   {Base: "strict", Cases: map[plan.Kind][]*Alternative{plan.None: {{Status: []StatusCode{"99"}}}}},
 		"unknown word":          {Base: "strict", Cases: map[plan.Kind][]*Alternative{plan.None: {{Status: []StatusCode{"not-found"}}}}},
-		"unknown id set":        {Base: "strict", Cases: map[plan.Kind][]*Alternative{plan.None: {{Status: []StatusCode{"404"}, MissingIDs: "some"}}}},
-		"bad results key":       {Base: "strict", Cases: map[plan.Kind][]*Alternative{plan.None: {{Status: []StatusCode{"207"}, Results: map[IDSet][]StatusCode{"sent": {"404"}}}}}},
+		"unknown id set":        {Base: "strict", Cases: map[plan.Kind][]*Alternative{plan.None: {{Status: []StatusCode{"404"}, Body: map[string]any{"missing_ids": "some"}}}}},
+		"bad results key":       {Base: "strict", Cases: map[plan.Kind][]*Alternative{plan.None: {{Status: []StatusCode{"207"}, Body: map[string]any{"results": map[string]any{"sent": []any{"404"}}}}}}},
 		"no alternatives":       {Base: "strict", Cases: map[plan.Kind][]*Alternative{plan.None: {}}},
 		"bad-request not a 4xx": {Base: "strict", BadRequest: []int{500}},
 	}

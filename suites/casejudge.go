@@ -1,0 +1,164 @@
+package suites
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/apiconform/apiconform/suites/plan"
+	"github.com/apiconform/apiconform/suites/probe"
+	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/gomega"
+	"github.com/onsi/gomega/types"
+)
+
+// caseJudge judges one case inside its Ginkgo spec.
+type caseJudge struct {
+	res            *Result
+	profile        *Profile
+	strictWarnings bool
+	inconclusive   string
+}
+
+func (j *caseJudge) run() {
+	r, c := j.res, j.res.Case
+	if c.Skipped() {
+		r.Reason = c.SkipReason
+		ginkgo.Skip(c.SkipReason)
+	}
+	alts := j.profile.Expect(c.Kind)
+	if len(alts) == 0 {
+		r.Reason = fmt.Sprintf("profile %s has no expectation for %s", j.profile.Name, c.Kind)
+		ginkgo.Skip(r.Reason)
+	}
+	r.ExpectedStatus = allCodes(alts)
+	r.Expected = describeAlternatives(alts, c)
+	ex := r.Exchange
+	if ex == nil {
+		r.notRun = true
+		r.Reason = "not run: the run stopped before this case was answered"
+		ginkgo.Skip(r.Reason)
+	}
+	r.Duration = ex.Duration
+	if c.Kind == plan.RateLimit {
+		j.judgeBurst(ex, alts)
+	} else {
+		switch {
+		case ex.Err != nil:
+			j.inconclusive = describeTransport(ex.Err) + attemptsNote(ex.Attempts)
+		case ex.Response.Status == http.StatusTooManyRequests:
+			j.inconclusive = "rate limited (429) outside the rate-limit phase: the answer says nothing about this case; lower --concurrency and run again"
+		default:
+			j.judgeAnswer(Observe(c, c.Endpoint.Fields, ex.Response), alts)
+		}
+	}
+	j.conclude()
+}
+
+func describeTransport(err *probe.TransportError) string {
+	return fmt.Sprintf("transport error (%s) at %s: %s", err.Fault, err.URL, err.Message)
+}
+
+// attemptsNote says how often a failed request was sent, when it was retried.
+func attemptsNote(n int) string {
+	if n > 1 {
+		return fmt.Sprintf(" (%d attempts)", n)
+	}
+	return ""
+}
+
+// conclude turns the findings into the spec's state: failures fail it,
+// an inconclusive answer without failures makes it an error.
+func (j *caseJudge) conclude() {
+	r := j.res
+	for _, w := range r.Warnings {
+		ginkgo.AddReportEntry("warning", w.Message)
+	}
+	for _, n := range r.Notes {
+		ginkgo.AddReportEntry("note", n.Message)
+	}
+	if len(r.Failures) > 0 {
+		msgs := make([]string, len(r.Failures))
+		for i, f := range r.Failures {
+			msgs[i] = f.Message
+			if f.Impact != "" {
+				msgs[i] += "\n  impact: " + f.Impact
+			}
+		}
+		ginkgo.Fail(strings.Join(msgs, "\n"))
+	}
+	if j.inconclusive != "" {
+		r.Reason = j.inconclusive
+		r.inconclusive = true
+		ginkgo.Skip(j.inconclusive)
+	}
+}
+
+// expect runs one Gomega check on actual and records a finding when it fails.
+func (j *caseJudge) expect(actual any, m types.GomegaMatcher, check string, level Level, source, impact string) bool {
+	var message string
+	g := gomega.NewGomega(func(msg string, _ ...int) { message = msg })
+	if g.Expect(actual).To(m) {
+		return true
+	}
+	f := Finding{Check: check, Level: level, Message: j.res.Case.ID + ": " + message, Impact: impact, Source: source}
+	switch {
+	case level == LevelFail || level == LevelWarn && j.strictWarnings:
+		j.res.Failures = append(j.res.Failures, f)
+	case level == LevelWarn:
+		j.res.Warnings = append(j.res.Warnings, f)
+	default:
+		j.res.Notes = append(j.res.Notes, f)
+	}
+	return false
+}
+
+func (j *caseJudge) judgeAnswer(o *Observation, alts []*Alternative) {
+	c := o.Case
+	alt := selectAlternative(alts, o.Status)
+	if alt == nil {
+		codes := allCodes(alts)
+		what := fmt.Sprintf("%s (profile %s)", j.res.Expected, j.profile.Name)
+		j.expect(o, HaveStatusIn(codes, what), "status", LevelFail, "profile "+j.profile.Name, statusImpact(c, codes, o.Status))
+	} else if alt.NeedsBody() && j.expect(o, HaveJSONBody(), "json", LevelFail, "RFC 8259", jsonImpact) {
+		src := "profile " + j.profile.Name
+		for _, check := range alt.checks {
+			j.expect(o, check.matcher(check.arg, c), check.name, LevelFail, src, check.impact(check.arg, o, c))
+		}
+	}
+	j.judgeRules(o)
+}
+
+func (j *caseJudge) judgeRules(o *Observation) {
+	for _, rule := range rules {
+		if !rule.applies(o, j.profile) {
+			continue
+		}
+		if rule.note != nil {
+			if text := rule.note(o, j.profile); text != "" {
+				j.res.Notes = append(j.res.Notes, Finding{Check: "rule:" + rule.ID, Level: LevelInfo, Message: text, Source: rule.Source})
+			}
+			continue
+		}
+		j.expect(o, rule.check(), "rule:"+rule.ID, rule.Level, rule.Source, rule.Impact)
+	}
+}
+
+// judgeBurst judges the rate-limit phase: a 429 within the budget (not a
+func selectAlternative(alts []*Alternative, status int) *Alternative {
+	for _, a := range alts {
+		if slices.Contains(a.Codes(), status) {
+			return a
+		}
+	}
+	return nil
+}
+
+func allCodes(alts []*Alternative) []int {
+	var codes []int
+	for _, a := range alts {
+		codes = append(codes, a.Codes()...)
+	}
+	return codes
+}

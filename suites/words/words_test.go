@@ -1,0 +1,33 @@
+package words
+
+import "testing"
+
+func TestClipKeepsCharactersWhole(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"ééééé", 4, "ééé…"}, {"abc", 3, "abc"}, {"abcd", 3, "ab…"}, {"abc", 0, ""},
+	} {
+		if got := Clip(tc.in, tc.n); got != tc.want {
+			t.Errorf("Clip(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
+		}
+	}
+	if got := ClipLine("a\n  b\tc", 10); got != "a b c" {
+		t.Errorf("ClipLine = %q", got)
+	}
+}
+
+func TestCount(t *testing.T) {
+	for n, want := range map[int]string{0: "0 cases", 1: "1 case", 2: "2 cases"} {
+		if got := Count(n, "case"); got != want {
+			t.Errorf("Count(%d) = %q, want %q", n, got, want)
+		}
+	}
+	for noun, want := range map[string]string{"entry": "entries", "key": "keys", "class": "classes", "box": "boxes", "failure": "failures"} {
+		if got := Plural(2, noun); got != want {
+			t.Errorf("Plural(2, %q) = %q, want %q", noun, got, want)
+		}
+	}
+}
