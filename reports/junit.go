@@ -71,7 +71,7 @@ func WriteJUnit(w io.Writer, run *Run) error {
 	doc := junitSuites{Name: "apiconform", Time: seconds(float64(run.DurationMS))}
 	timestamp := run.Started.Format("2006-01-02T15:04:05")
 	runProps := append([]junitProp{{"target", run.Target}, {"tool", "apiconform " + run.Version}}, noticeProps(run)...)
-	known := map[string]KnownStatus{}
+	known := map[string]suites.KnownStatus{}
 	for _, k := range run.Known {
 		if k.Status == "unknown" {
 			runProps = append(runProps, junitProp{"known_failure", k.Case + ": unknown (no such case in this run): " + k.Reason})
@@ -111,7 +111,7 @@ func WriteJUnit(w io.Writer, run *Run) error {
 }
 
 // knownProps says what became of the case's known-failure entry, if any.
-func knownProps(known map[string]KnownStatus, id string) []junitProp {
+func knownProps(known map[string]suites.KnownStatus, id string) []junitProp {
 	k, ok := known[id]
 	if !ok || k.Status == "unknown" {
 		return nil

@@ -42,24 +42,16 @@ type Run struct {
 	Counts      Counts    `json:"counts"`
 	Cases       []Case    `json:"cases"`
 	// Known records what became of each --known-failures entry.
-	Known []KnownStatus `json:"known_failures,omitempty"`
+	Known []suites.KnownStatus `json:"known_failures,omitempty"`
 	// Baseline compares this run with --baseline, when given.
 	Baseline *Diff `json:"baseline,omitempty"`
 	// Detection is set by `apiconform detect`: the run's cases are judged
 	// against the detected (or closest) profile.
-	Detection *Detection `json:"detection,omitempty"`
+	Detection *suites.Detection `json:"detection,omitempty"`
 }
 
 // Counts sums the outcomes of a run.
-type Counts struct {
-	Pass     int `json:"pass"`
-	Fail     int `json:"fail"`
-	Error    int `json:"error"`
-	Skipped  int `json:"skipped"`
-	NotRun   int `json:"not_run"`
-	Known    int `json:"known_failures"`
-	Warnings int `json:"warnings"`
-}
+type Counts = suites.Counts
 
 // Case is one case's record in results.json.
 type Case struct {
@@ -108,13 +100,14 @@ type Meta struct {
 	Interrupted string
 	Notices     []string
 	Insecure    bool
+	Known       []suites.KnownStatus // what became of each --known-failures entry
 }
 
 // NewRun assembles the run record from the judge's results.
 func NewRun(meta Meta, results []*suites.Result) *Run {
 	run := &Run{
 		Tool: "apiconform", Version: meta.Version, Target: meta.Target, Profile: meta.Profile,
-		Started: meta.Started.UTC(), DurationMS: meta.Duration.Milliseconds(), Interrupted: meta.Interrupted, Notices: meta.Notices, Insecure: meta.Insecure,
+		Started: meta.Started.UTC(), DurationMS: meta.Duration.Milliseconds(), Interrupted: meta.Interrupted, Notices: meta.Notices, Insecure: meta.Insecure, Known: meta.Known,
 		Cases: make([]Case, 0, len(results)),
 	}
 	for _, r := range results {
@@ -128,21 +121,7 @@ func NewRun(meta Meta, results []*suites.Result) *Run {
 func (run *Run) Tally() {
 	run.Counts = Counts{}
 	for _, c := range run.Cases {
-		switch c.Outcome {
-		case suites.Pass:
-			run.Counts.Pass++
-		case suites.Fail:
-			run.Counts.Fail++
-		case suites.Error:
-			run.Counts.Error++
-		case suites.Skipped:
-			run.Counts.Skipped++
-		case suites.NotRun:
-			run.Counts.NotRun++
-		case suites.KnownFailure:
-			run.Counts.Known++
-		}
-		run.Counts.Warnings += len(c.Warnings)
+		run.Counts.Add(c.Outcome, len(c.Warnings))
 	}
 	switch {
 	case run.Interrupted != "":

@@ -48,7 +48,7 @@ func WriteSummary(w io.Writer, run *Run) error {
 	if d := run.Detection; d != nil {
 		fmt.Fprintf(&b, "**Detection:** %s\n\n| profile | matched | failed | errors |\n|---|---:|---:|---:|\n", mdText(d.Verdict))
 		for _, s := range d.Profiles {
-			fmt.Fprintf(&b, "| %s | %d of %d | %d | %d |\n", codeSpan(s.Name), s.Pass, s.Judged(), s.Fail, s.Error)
+			fmt.Fprintf(&b, "| %s | %d of %d | %d | %d |\n", codeSpan(s.Name), s.Pass, s.Judged(), s.Fail, s.Error+s.NotRun)
 		}
 		b.WriteString("\n")
 	}

@@ -118,13 +118,22 @@ func Defaults() Config {
 
 // UsageError is bad input from the user: a flag, a config key or an
 // environment variable. It leads to exit code 2.
-type UsageError struct{ Msg string }
+type UsageError struct {
+	Msg string
+	Err error // the cause, when there is one (e.g. pflag.ErrHelp)
+}
 
 func (e *UsageError) Error() string { return e.Msg }
+
+// Unwrap returns the cause.
+func (e *UsageError) Unwrap() error { return e.Err }
 
 func usagef(format string, args ...any) error {
 	return &UsageError{Msg: fmt.Sprintf(format, args...)}
 }
+
+// usageOf wraps err, keeping it as the cause.
+func usageOf(err error) error { return &UsageError{Msg: err.Error(), Err: err} }
 
 // endpointFlags are the flags that describe the single endpoint of a
 // flags-only run (or override the single endpoint of a config file).
@@ -184,7 +193,7 @@ func LoadConfig(args []string, lookupEnv func(string) (string, bool), newFlags f
 	// First pass: only to find --config (and to reject bad flags early).
 	first := Defaults()
 	if err := newFlags(&first).Parse(args); err != nil {
-		return nil, usagef("%s", err.Error())
+		return nil, usageOf(err)
 	}
 	path := first.ConfigFile
 	if path == "" {
@@ -222,7 +231,7 @@ func LoadConfig(args []string, lookupEnv func(string) (string, bool), newFlags f
 	}
 	flags := newFlags(&cfg)
 	if err := flags.Parse(args); err != nil {
-		return nil, usagef("%s", err.Error())
+		return nil, usageOf(err)
 	}
 	flags.Visit(func(f *pflag.Flag) {
 		if slices.Contains(endpointFlags, f.Name) {

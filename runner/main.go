@@ -22,6 +22,7 @@ const (
 	ExitUsage        = 2   // bad flags, config file or environment
 	ExitInconclusive = 3   // no failure, but some cases could not be judged (transport errors, 429)
 	ExitArtifacts    = 4   // reports could not be written
+	ExitInternal     = 5   // apiconform itself failed while judging (a bug: please report it)
 	ExitInterrupted  = 130 // stopped by SIGINT/SIGTERM; reports hold what was judged
 )
 
@@ -125,7 +126,8 @@ Commands:
 Run 'apiconform <command> --help' for the flags of a command.
 
 Exit codes: 0 conformant, 1 a case failed, 2 usage or config error,
-3 inconclusive (transport errors, 429), 4 reports not written, 130 interrupted.
+3 inconclusive (transport errors, 429), 4 reports not written, 5 internal
+error, 130 interrupted.
 `)
 }
 
@@ -142,7 +144,7 @@ func newFlagSet(name string) *pflag.FlagSet {
 // usageFailure prints a usage error in one line and returns its exit code.
 // --help is not a failure: it prints the command's usage and exits 0.
 func usageFailure(env Env, cmd string, fs *pflag.FlagSet, err error) int {
-	if errors.Is(err, pflag.ErrHelp) || strings.Contains(err.Error(), pflag.ErrHelp.Error()) {
+	if errors.Is(err, pflag.ErrHelp) {
 		fmt.Fprintf(env.Stdout, "Usage: apiconform %s [flags]\n\nFlags:\n%s", cmd, fs.FlagUsages())
 		if cmd == "run" {
 			fmt.Fprint(env.Stdout, runHelpFooter)

@@ -79,7 +79,7 @@ type Job struct {
 	// Notices are run-wide warnings every report repeats (e.g. --insecure).
 	Notices       []string
 	Baseline      *reports.Run
-	KnownFailures []reports.KnownFailure
+	KnownFailures []suites.KnownFailureEntry
 }
 
 // Prepare resolves cfg, reads the credentials it names from the
@@ -130,7 +130,7 @@ func Prepare(cfg *Config, env Env) (*Job, error) {
 		}
 	}
 	if cfg.KnownFailures != "" {
-		if job.KnownFailures, err = reports.LoadKnownFailures(cfg.KnownFailures); err != nil {
+		if job.KnownFailures, err = loadKnownFailures(cfg.KnownFailures); err != nil {
 			return nil, usagef("--known-failures: %s", err)
 		}
 	}
@@ -189,10 +189,10 @@ func (j *Job) Execute(ctx context.Context, env Env) (*reports.Run, int) {
 		Suites: j.Suites(), Exchanges: exchanges, StrictWarnings: cfg.StrictWarnings, GinkgoOutput: ginkgoOut,
 	})
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "apiconform: judging failed: %s\n", err)
-		return nil, ExitArtifacts
+		fmt.Fprintf(env.Stderr, "apiconform: judging failed: %s (a bug in apiconform: please report it)\n", err)
+		return nil, ExitInternal
 	}
-	run := reports.NewRun(j.meta(ctx, started, cfg.Profile, results, deadlineHit), results)
+	run := j.newRun(ctx, started, cfg.Profile, results, deadlineHit)
 	return run, j.Report(run, env)
 }
 
@@ -217,38 +217,40 @@ func (j *Job) probeWithin(ctx context.Context, env Env) (exchanges map[string]*p
 	return exchanges, ctx.Err() == nil && probeCtx.Err() != nil
 }
 
-// meta describes the run for its reports: the notices, and why it
-// stopped early when it did.
-func (j *Job) meta(ctx context.Context, started time.Time, profile string, results []*suites.Result, deadlineHit bool) reports.Meta {
+// newRun applies the known-failure policy to the judged results and
+// assembles the run record: the notices, and why it stopped early when
+// it did.
+func (j *Job) newRun(ctx context.Context, started time.Time, profile string, results []*suites.Result, deadlineHit bool) *reports.Run {
 	cfg := j.Resolved.Config
+	var known []suites.KnownStatus
+	if j.KnownFailures != nil {
+		known = suites.ApplyKnownFailures(results, j.KnownFailures, time.Now())
+	}
 	notices := j.Notices
 	if deadlineHit {
-		if n := countOutcome(results, suites.NotRun); n > 0 {
+		if n := suites.CountResults(results).NotRun; n > 0 {
 			notices = append(slices.Clip(notices), fmt.Sprintf("the run reached --deadline %s: %d cases were not answered in time and are reported as not run", cfg.Deadline, n))
 		}
 	}
 	meta := reports.Meta{
 		Version: Version(), Target: cfg.BaseURL, Profile: profile,
-		Started: started, Duration: time.Since(started), Notices: notices, Insecure: cfg.Insecure,
+		Started: started, Duration: time.Since(started), Notices: notices, Insecure: cfg.Insecure, Known: known,
 	}
 	if ctx.Err() != nil {
 		meta.Interrupted = "interrupted: " + interruptCause(ctx)
 	}
-	return meta
+	return reports.NewRun(meta, results)
 }
 
 // artifacts lists the report writers; tests add a leaking one to prove
 // that the scan catches it.
 var artifacts = reports.Artifacts
 
-// Report applies the run's policies (known failures, baseline), redacts
+// Report compares the run with the baseline, redacts
 // every secret, writes every artifact, scans them for the known secret
 // values, and returns the exit code.
 func (j *Job) Report(run *reports.Run, env Env) int {
 	cfg := j.Resolved.Config
-	if j.KnownFailures != nil {
-		run.ApplyKnownFailures(j.KnownFailures, time.Now())
-	}
 	if j.Baseline != nil {
 		run.Baseline = reports.Compare(j.Baseline, run, cfg.Baseline)
 	}
@@ -278,9 +280,7 @@ func (j *Job) Report(run *reports.Run, env Env) int {
 	return exitCode(run)
 }
 
-// Probe sends the plan: every ordinary case concurrently, then the
-// rate-limit bursts one endpoint at a time, so their 429s cannot
-// contaminate other cases.
+// Probe sends the plan (the probe runs the bursts last, one at a time).
 func (j *Job) Probe(ctx context.Context) map[string]*probe.Exchange {
 	cfg := j.Resolved.Config
 	prober := probe.New(probe.Options{
@@ -288,56 +288,14 @@ func (j *Job) Probe(ctx context.Context) map[string]*probe.Exchange {
 		UserAgent: "apiconform/" + Version(), Auth: j.Credentials, TLS: j.TLS,
 		Retries: cfg.Retries, MaxRPS: cfg.MaxRPS, FollowRedirects: cfg.FollowRedirects, Proxy: j.Proxy,
 	})
-	exchanges := prober.Probe(ctx, j.Plan.Cases)
-	for i := range j.Plan.Cases {
-		c := &j.Plan.Cases[i]
-		if c.Kind != plan.RateLimit || c.Skipped() || ctx.Err() != nil {
-			continue
-		}
-		ex := prober.Burst(ctx, c, probe.BurstOptions{
-			Budget: cfg.RateLimitBurst, Concurrency: cfg.Concurrency, RetryAfterMax: cfg.RetryAfterMax,
-		})
-		if !ex.Burst.Interrupted {
-			exchanges[c.ID] = ex
-		}
-	}
-	return exchanges
-}
-
-func countOutcome(results []*suites.Result, o suites.Outcome) int {
-	n := 0
-	for _, r := range results {
-		if r.Outcome == o {
-			n++
-		}
-	}
-	return n
+	return prober.Run(ctx, j.Plan.Cases, probe.BurstOptions{
+		Budget: cfg.RateLimitBurst, Concurrency: cfg.Concurrency, RetryAfterMax: cfg.RetryAfterMax,
+	})
 }
 
 // Suites groups the plan's cases by endpoint, each under its own profile.
 func (j *Job) Suites() []suites.Suite {
-	return j.group(func(ep *plan.Endpoint) string { return ep.Profile })
-}
-
-// suitesFor groups the plan's cases by endpoint, all under one profile.
-func (j *Job) suitesFor(profile string) []suites.Suite {
-	return j.group(func(*plan.Endpoint) string { return profile })
-}
-
-func (j *Job) group(profileOf func(*plan.Endpoint) string) []suites.Suite {
-	var out []suites.Suite
-	index := map[string]int{}
-	for _, c := range j.Plan.Cases {
-		i, ok := index[c.Endpoint.Name]
-		if !ok {
-			i = len(out)
-			index[c.Endpoint.Name] = i
-			name := profileOf(c.Endpoint)
-			out = append(out, suites.Suite{Name: c.Endpoint.Name + " (" + name + ")", Profile: j.Resolved.Profiles[name]})
-		}
-		out[i].Cases = append(out[i].Cases, c)
-	}
-	return out
+	return suites.Group(j.Plan.Cases, j.Resolved.Profiles, func(ep *plan.Endpoint) string { return ep.Profile })
 }
 
 func exitCode(run *reports.Run) int {
@@ -421,4 +379,13 @@ func secretValues(m auth.Method) []string {
 		values = append(values, s.Value)
 	}
 	return values
+}
+
+// loadKnownFailures reads a --known-failures file.
+func loadKnownFailures(path string) ([]suites.KnownFailureEntry, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return suites.ParseKnownFailures(data, path)
 }

@@ -21,6 +21,24 @@ type Suite struct {
 	Cases   []plan.Case
 }
 
+// Group puts cases into suites, one per endpoint in the order the
+// endpoints first appear, each under the profile profileOf names.
+func Group(cases []plan.Case, profiles Profiles, profileOf func(*plan.Endpoint) string) []Suite {
+	var out []Suite
+	index := map[string]int{}
+	for _, c := range cases {
+		i, ok := index[c.Endpoint.Name]
+		if !ok {
+			i = len(out)
+			index[c.Endpoint.Name] = i
+			name := profileOf(c.Endpoint)
+			out = append(out, Suite{Name: c.Endpoint.Name + " (" + name + ")", Profile: profiles[name]})
+		}
+		out[i].Cases = append(out[i].Cases, c)
+	}
+	return out
+}
+
 // Input is everything the judge needs. It is filled by the runner: the
 // judge reads no flags and no environment.
 type Input struct {

@@ -18,9 +18,6 @@ const (
 	Error   Outcome = "error"   // inconclusive: transport failure, or a 429 outside the burst
 	Skipped Outcome = "skipped" // not configured, not applicable, or not in the profile
 	NotRun  Outcome = "not-run" // the run stopped before the case was answered
-	// KnownFailure is a failure listed in --known-failures and not yet
-	// expired. The runner's policy sets it after judging; the judge never does.
-	KnownFailure Outcome = "known-failure"
 )
 
 // Finding is one broken expectation or rule, or an info note.

@@ -31,13 +31,14 @@ import (
 )
 
 func main() {
-	bin := flag.String("bin", "bin/apiconform", "the apiconform binary to measure")
-	latency := flag.Duration("latency", 50*time.Millisecond, "latency of every answer")
-	concurrency := flag.Int("concurrency", 4, "--concurrency of the headline suite (the default)")
-	scaleConcurrency := flag.Int("scale-concurrency", 16, "--concurrency of the growth runs")
-	sizes := flag.String("sizes", "10,100,1000", "case counts of the growth runs (multiples of 10)")
-	target := flag.Float64("target", 1.3, "wall time ÷ ideal the headline suite must stay within")
-	flag.Parse()
+	flags := flag.NewFlagSet("bench", flag.ExitOnError)
+	bin := flags.String("bin", "bin/apiconform", "the apiconform binary to measure")
+	latency := flags.Duration("latency", 50*time.Millisecond, "latency of every answer")
+	concurrency := flags.Int("concurrency", 4, "--concurrency of the headline suite (the default)")
+	scaleConcurrency := flags.Int("scale-concurrency", 16, "--concurrency of the growth runs")
+	sizes := flags.String("sizes", "10,100,1000", "case counts of the growth runs (multiples of 10)")
+	target := flags.Float64("target", 1.3, "wall time ÷ ideal the headline suite must stay within")
+	_ = flags.Parse(os.Args[1:])
 	if err := run(*bin, *latency, *concurrency, *scaleConcurrency, *sizes, *target); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)

@@ -1,0 +1,99 @@
+package suites
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/apiconform/apiconform/suites/plan"
+	"github.com/apiconform/apiconform/suites/probe"
+)
+
+// Detection is what `apiconform detect` found: how well the API's answers
+// match each profile, judged on one set of recorded exchanges.
+type Detection struct {
+	Profiles []ProfileScore `json:"profiles"`
+	// Follows lists the profiles every judged case matched (several when
+	// the configured cases cannot tell them apart).
+	Follows []string `json:"follows"`
+	// Closest is the best-matching profile when none matches fully.
+	Closest string `json:"closest,omitempty"`
+	// Incident is set when no profile matches and the API answers 2xx
+	// where every profile expects an error: the 200-for-everything pattern.
+	Incident bool   `json:"incident"`
+	Verdict  string `json:"verdict"` // one sentence
+}
+
+// ProfileScore counts one profile's outcomes over the same exchanges.
+type ProfileScore struct {
+	Name string `json:"name"`
+	Counts
+	Mismatches []string `json:"mismatches,omitempty"` // failing case IDs
+}
+
+// Detect scores every profile of names on its results (by profile name)
+// and names what the API follows, or the closest profile.
+func Detect(names []string, byProfile map[string][]*Result, exchanges map[string]*probe.Exchange) *Detection {
+	d := &Detection{}
+	for _, name := range names {
+		s := ProfileScore{Name: name, Counts: CountResults(byProfile[name])}
+		for _, r := range byProfile[name] {
+			if r.Outcome == Fail {
+				s.Mismatches = append(s.Mismatches, r.Case.ID)
+			}
+		}
+		d.Profiles = append(d.Profiles, s)
+		if s.Fail == 0 && s.Pass > 0 {
+			d.Follows = append(d.Follows, name)
+		}
+	}
+	best := d.Profiles[0]
+	for _, s := range d.Profiles[1:] {
+		if s.Fail < best.Fail || s.Fail == best.Fail && s.Pass > best.Pass {
+			best = s
+		}
+	}
+	switch {
+	case best.Judged() == 0:
+		d.Closest = best.Name
+		d.Verdict = "No case could be judged (every answer was an error or skipped): nothing to detect."
+	case len(d.Follows) == 1:
+		d.Verdict = fmt.Sprintf("The API follows the %s profile (%d of %d cases).", d.Follows[0], best.Pass, best.Judged())
+	case len(d.Follows) > 1:
+		d.Verdict = fmt.Sprintf("The API is consistent with %s: they expect the same answers to the cases configured (more ID sets, auth or --max-ids may tell them apart).", strings.Join(d.Follows, ", "))
+	default:
+		d.Closest = best.Name
+		d.Incident = incidentPattern(exchanges, byProfile[best.Name])
+		d.Verdict = fmt.Sprintf("The API matches no profile. Closest: %s (%d of %d cases).", best.Name, best.Pass, best.Judged())
+		if d.Incident {
+			d.Verdict = fmt.Sprintf("The API matches no profile: it answers 2xx where every profile expects an error. This is the incident pattern, always-200: a client that trusts the status takes missing records, bad requests and wrong URLs for success. Closest: %s (%d of %d cases).", best.Name, best.Pass, best.Judged())
+		}
+	}
+	return d
+}
+
+// incidentPattern reports whether the API answered 2xx to the cases that
+// every profile answers with an error status or an error signal: a wrong
+// URL, a missing parameter, a malformed ID, IDs that do not exist.
+func incidentPattern(exchanges map[string]*probe.Exchange, results []*Result) bool {
+	telling := map[plan.Kind]bool{plan.UnknownEndpoint: true, plan.MissingParam: true, plan.Malformed: true, plan.None: true, plan.Partial: true}
+	answered := 0
+	for _, r := range results {
+		if !telling[r.Case.Kind] {
+			continue
+		}
+		ex := exchanges[r.Case.ID]
+		if ex == nil || ex.Response == nil {
+			continue
+		}
+		answered++
+		if ex.Response.Status < http.StatusOK || ex.Response.Status > 299 {
+			return false
+		}
+		if o := Observe(r.Case, r.Case.Endpoint.Fields, ex.Response); o.Get(o.Fields.OK).Exists() {
+			// An envelope's ok:false is an honest signal, not the incident.
+			return false
+		}
+	}
+	return answered >= 2
+}
