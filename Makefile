@@ -62,4 +62,4 @@ lint:
 	$(GO) vet ./...
 
 clean:
-	rm -rf bin .artifacts reports/honest reports/always-200 reports/*.xml reports/*.json reports/*.html reports/*.md
+	rm -rf bin .artifacts apiconform-demo

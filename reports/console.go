@@ -64,22 +64,36 @@ func WriteConsole(w io.Writer, run *Run, opts ConsoleOptions) error {
 	for _, n := range run.Notices {
 		fmt.Fprintf(&b, "%s %s\n\n", p.paint("1;33", "WARNING:"), n)
 	}
+	writeCaseTable(&b, run, p, opts.Verbose)
+	writeFindings(&b, run, p, opts.Verbose)
+	writeVerdictLine(&b, run, p)
+	writeBaseline(&b, run, p)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
 
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+// writeCaseTable writes one line per case: endpoint, case, expected, got
+// and outcome (skipped cases only when verbose).
+func writeCaseTable(b *strings.Builder, run *Run, p palette, verbose bool) {
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ENDPOINT\tCASE\tEXPECTED\tGOT\tOUTCOME")
 	for _, c := range run.Cases {
-		if c.Outcome == suites.Skipped && !opts.Verbose {
+		if c.Outcome == suites.Skipped && !verbose {
 			continue
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Endpoint, c.Case, words.Clip(c.Expected, 48), got(c), p.outcome(c.Outcome))
 	}
 	tw.Flush()
+}
 
+// writeFindings writes the known failures, failures, warnings and errors
+// with their consumer impact (and, when verbose, skipped cases and notes).
+func writeFindings(b *strings.Builder, run *Run, p palette, verbose bool) {
 	section := func(title string, lines []string) {
 		if len(lines) == 0 {
 			return
 		}
-		fmt.Fprintf(&b, "\n%s\n", title)
+		fmt.Fprintf(b, "\n%s\n", title)
 		for _, l := range lines {
 			b.WriteString(l)
 		}
@@ -110,47 +124,52 @@ func WriteConsole(w io.Writer, run *Run, opts ConsoleOptions) error {
 	section("Failures", failures)
 	section("Warnings", warnings)
 	section("Errors (inconclusive: not a verdict on the API)", errors)
-	if opts.Verbose {
+	if verbose {
 		section("Skipped", skipped)
 		section("Notes", notes)
 	} else if len(skipped) > 0 {
-		fmt.Fprintf(&b, "\n%d cases skipped (not configured or not applicable); -v lists them.\n", len(skipped))
+		fmt.Fprintf(b, "\n%d cases skipped (not configured or not applicable); -v lists them.\n", len(skipped))
 	}
+}
 
+// writeVerdictLine writes the verdict with the counts and the duration.
+func writeVerdictLine(b *strings.Builder, run *Run, p palette) {
 	verdict := map[Verdict]string{
 		VerdictPass: p.paint("1;32", "PASS"), VerdictFail: p.paint("1;31", "FAIL"),
 		VerdictInconclusive: p.paint("1;33", "INCONCLUSIVE"), VerdictInterrupted: p.paint("1;33", "INTERRUPTED"),
 	}[run.Verdict]
 	k := run.Counts
-	fmt.Fprintf(&b, "\n%s  %d passed, %d failed, %d errors, %d skipped", verdict, k.Pass, k.Fail, k.Error, k.Skipped)
+	fmt.Fprintf(b, "\n%s  %d passed, %d failed, %d errors, %d skipped", verdict, k.Pass, k.Fail, k.Error, k.Skipped)
 	if k.NotRun > 0 {
-		fmt.Fprintf(&b, ", %d not run", k.NotRun)
+		fmt.Fprintf(b, ", %d not run", k.NotRun)
 	}
 	if k.Known > 0 {
-		fmt.Fprintf(&b, ", %d known failures", k.Known)
+		fmt.Fprintf(b, ", %d known failures", k.Known)
 	}
-	if k.Warnings == 1 {
-		b.WriteString(", 1 warning")
-	} else if k.Warnings > 1 {
-		fmt.Fprintf(&b, ", %d warnings", k.Warnings)
+	if k.Warnings > 0 {
+		b.WriteString(", " + words.Count(k.Warnings, "warning"))
 	}
-	fmt.Fprintf(&b, " in %s\n", (time.Duration(run.DurationMS) * time.Millisecond).String())
+	fmt.Fprintf(b, " in %s\n", (time.Duration(run.DurationMS) * time.Millisecond).String())
 	if run.Interrupted != "" {
-		fmt.Fprintf(&b, "stopped early: %s\n", run.Interrupted)
+		fmt.Fprintf(b, "stopped early: %s\n", run.Interrupted)
 	}
-	if d := run.Baseline; d != nil {
-		fmt.Fprintf(&b, "\nCompared with %s:\n", d.Base)
-		var diff strings.Builder
-		_ = WriteDiffText(&diff, d)
-		b.WriteString(indent(diff.String()))
-		if d.Failed() {
-			b.WriteString(p.paint("1;31", "Worse than the baseline: the job fails.") + "\n")
-		} else {
-			b.WriteString(p.paint("1;32", "Nothing got worse than the baseline.") + "\n")
-		}
+}
+
+// writeBaseline writes the comparison with --baseline, when there is one.
+func writeBaseline(b *strings.Builder, run *Run, p palette) {
+	d := run.Baseline
+	if d == nil {
+		return
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	fmt.Fprintf(b, "\nCompared with %s:\n", d.Base)
+	var diff strings.Builder
+	_ = WriteDiffText(&diff, d)
+	b.WriteString(indent(diff.String()))
+	if d.Failed() {
+		b.WriteString(p.paint("1;31", "Worse than the baseline: the job fails.") + "\n")
+	} else {
+		b.WriteString(p.paint("1;32", "Nothing got worse than the baseline.") + "\n")
+	}
 }
 
 func indent(s string) string {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/apiconform/apiconform/suites"
 	"github.com/apiconform/apiconform/suites/plan"
+	"github.com/apiconform/apiconform/suites/probe"
 	"github.com/apiconform/apiconform/suites/words"
 )
 
@@ -25,7 +26,7 @@ var templateFS embed.FS
 var reportTemplate = template.Must(template.New("report.html.tmpl").ParseFS(templateFS, "templates/report.html.tmpl"))
 
 // headerValueMax caps one header value on the page; bodies are capped at
-// BodyExcerpt.
+// probe.BodyExcerpt.
 const headerValueMax = 1024
 
 // WriteHTML writes run as one self-contained HTML page: a verdict banner,
@@ -227,8 +228,8 @@ func newHTMLCase(c Case, anchors map[string]bool, insecure bool) *htmlCase {
 			resp.Header = append(resp.Header, htmlHeader{name, words.Clip(r.Headers[name], headerValueMax)})
 		}
 		body := r.Body
-		if len(body) > BodyExcerpt {
-			body, resp.Truncated = cutUTF8(body, BodyExcerpt), true
+		if len(body) > probe.BodyExcerpt {
+			body, resp.Truncated = cutUTF8(body, probe.BodyExcerpt), true
 		}
 		resp.Shown = len(body)
 		if resp.Total < int64(len(r.Body)) {

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/apiconform/apiconform/suites"
+	"github.com/apiconform/apiconform/suites/probe"
 )
 
 // caseSection returns the <details> block of one case in page.
@@ -141,8 +142,8 @@ func TestHTMLCapsBodiesAndShowsBytesThatAreNotText(t *testing.T) {
 	}
 	orders := caseSection(t, page, "orders/found")
 	response := orders[strings.Index(orders, `<pre class="response">`):]
-	if response = html.UnescapeString(response[:strings.Index(response, "</pre>")]); len(response) > BodyExcerpt+200 {
-		t.Errorf("orders/found: %d bytes of response on the page, want the %d-byte excerpt and the headers", len(response), BodyExcerpt)
+	if response = html.UnescapeString(response[:strings.Index(response, "</pre>")]); len(response) > probe.BodyExcerpt+200 {
+		t.Errorf("orders/found: %d bytes of response on the page, want the %d-byte excerpt and the headers", len(response), probe.BodyExcerpt)
 	}
 	wantContains(t, "the orders/found section", orders, fmt.Sprintf("Body truncated: showing the first 4096 of %d bytes read.", run.Cases[6].Response.BodyBytes))
 
@@ -153,8 +154,8 @@ func TestHTMLCapsBodiesAndShowsBytesThatAreNotText(t *testing.T) {
 	run.Cases[0].Response.Body = strings.Repeat("é", 1<<19)
 	page = render(t, WriteHTML, run)
 	found := caseSection(t, page, "items/found")
-	if n := strings.Count(found, "é"); n > BodyExcerpt/2 || n == 0 {
-		t.Errorf("items/found: %d characters of a 1 MiB body shown, want at most %d", n, BodyExcerpt/2)
+	if n := strings.Count(found, "é"); n > probe.BodyExcerpt/2 || n == 0 {
+		t.Errorf("items/found: %d characters of a 1 MiB body shown, want at most %d", n, probe.BodyExcerpt/2)
 	}
 	wantContains(t, "the items/found section", found, "Body truncated: showing the first 4096 of 1048576 bytes read.")
 }

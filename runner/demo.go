@@ -22,9 +22,19 @@ const (
 	demoForbiddenEnv = "APICONFORM_DEMO_FORBIDDEN_TOKEN"
 )
 
+// demoReportDir is where `apiconform demo` writes its two report sets by
+// default: a folder of its own, never among a project's sources.
+const demoReportDir = "apiconform-demo"
+
+// demoRun is one of the demo's runs and the verdict it must come to.
+type demoRun struct {
+	title, prefix, dir string
+	want               reports.Verdict
+}
+
 func demoCommand(ctx context.Context, args []string, env Env) int {
 	fs := newFlagSet("demo")
-	reportDir := fs.String("report-dir", "reports", "directory that receives honest/ and always-200/ report sets")
+	reportDir := fs.String("report-dir", demoReportDir, "directory that receives the honest/ and always-200/ report sets")
 	profile := fs.String("profile", "lenient", "profile of the honest API: "+strings.Join(fixtures.Profiles(), ", "))
 	verbose := fs.BoolP("verbose", "v", false, "print each run's full console summary")
 	if err := fs.Parse(args); err != nil {
@@ -33,52 +43,24 @@ func demoCommand(ctx context.Context, args []string, env Env) int {
 	if !slices.Contains(fixtures.Profiles(), *profile) {
 		return usageFailure(env, "demo", fs, usagef("--profile %q: the reference API serves %s", *profile, strings.Join(fixtures.Profiles(), ", ")))
 	}
-
 	token, forbidden := randomHex(16), randomHex(16)
 	env = env.with(map[string]string{demoTokenEnv: token, demoForbiddenEnv: forbidden})
-	api := fixtures.New(fixtures.Options{
-		Auth:      &fixtures.AuthOptions{Scheme: "Bearer", Token: token, ForbiddenToken: forbidden},
-		RateLimit: 30, RateWindow: time.Second, MaxIDs: 50,
-	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	base, stop, err := startDemoAPI(token, forbidden)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "apiconform demo: cannot listen on loopback: %s\n", err)
 		return ExitArtifacts
 	}
-	srv := &http.Server{Handler: api, ReadHeaderTimeout: 5 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	defer srv.Close()
-	base := "http://" + ln.Addr().String()
+	defer stop()
 	fmt.Fprintf(env.Stdout, "apiconform demo: reference API on %s (found IDs 2,3; missing 1,999; malformed abc)\n", base)
 
-	type demoRun struct {
-		title, prefix, dir string
-		want               reports.Verdict
-	}
 	runs := []demoRun{
 		{fmt.Sprintf("an honest %s API", *profile), *profile, "honest", reports.VerdictPass},
 		{"always-200, the incident (GET /items?id=1,2 → 200 with one record)", fixtures.AntiPattern, fixtures.AntiPattern, reports.VerdictFail},
 	}
 	allAsExpected := true
 	for _, d := range runs {
-		dir := filepath.Join(*reportDir, d.dir)
-		args := []string{
-			"--base-url", base + "/" + d.prefix, "--profile", *profile,
-			"--path", "/items", "--found", "2,3", "--missing", "1,999", "--malformed", "abc", "--max-ids", "50",
-			"--token-env", demoTokenEnv, "--forbidden-token-env", demoForbiddenEnv,
-			"--rate-limit-burst", "40", "--retry-after-max", "3s", "--wrong-method", "DELETE",
-			"--report-dir", dir,
-		}
-		cfg, err := LoadConfig(args, env.LookupEnv, newRunFlagSet)
-		if err != nil {
-			return usageFailure(env, "demo", fs, err)
-		}
-		job, err := Prepare(cfg, env)
-		if err != nil {
-			return usageFailure(env, "demo", fs, err)
-		}
-		run, code := job.Execute(ctx, env)
-		if run == nil || code == ExitArtifacts || code == ExitInterrupted {
+		run, code := d.execute(ctx, env, base, *profile, filepath.Join(*reportDir, d.dir))
+		if run == nil {
 			return code
 		}
 		fmt.Fprintf(env.Stdout, "\n== %s, judged as %s\n", d.title, *profile)
@@ -87,11 +69,7 @@ func demoCommand(ctx context.Context, args []string, env Env) int {
 		} else {
 			writeShortSummary(env, run)
 		}
-		var names []string
-		for _, a := range reports.Artifacts() {
-			names = append(names, a.Name)
-		}
-		fmt.Fprintf(env.Stdout, "reports in %s: %s\n", dir, strings.Join(names, ", "))
+		fmt.Fprintf(env.Stdout, "reports in %s: %s\n", filepath.Join(*reportDir, d.dir), strings.Join(artifactNames(), ", "))
 		if run.Verdict != d.want {
 			allAsExpected = false
 			fmt.Fprintf(env.Stdout, "UNEXPECTED: this run should have come out %s\n", d.want)
@@ -103,6 +81,57 @@ func demoCommand(ctx context.Context, args []string, env Env) int {
 	}
 	fmt.Fprintln(env.Stdout, "\napiconform demo: both verdicts came out as they should: the honest API passes, always-200 fails.")
 	return ExitPass
+}
+
+// startDemoAPI serves the reference API on loopback with the demo's
+// tokens and returns its base URL and the function that stops it.
+func startDemoAPI(token, forbidden string) (string, func(), error) {
+	api := fixtures.New(fixtures.Options{
+		Auth:      &fixtures.AuthOptions{Scheme: "Bearer", Token: token, ForbiddenToken: forbidden},
+		RateLimit: 30, RateWindow: time.Second, MaxIDs: 50,
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: api, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	return "http://" + ln.Addr().String(), func() { _ = srv.Close() }, nil
+}
+
+// execute runs the main job against the demo API's prefix into dir. It
+// returns a nil run, with the exit code to end with, when the run could
+// not be judged or reported.
+func (d demoRun) execute(ctx context.Context, env Env, base, profile, dir string) (*reports.Run, int) {
+	args := []string{
+		"--base-url", base + "/" + d.prefix, "--profile", profile,
+		"--path", "/items", "--found", "2,3", "--missing", "1,999", "--malformed", "abc", "--max-ids", "50",
+		"--token-env", demoTokenEnv, "--forbidden-token-env", demoForbiddenEnv,
+		"--rate-limit-burst", "40", "--retry-after-max", "3s", "--wrong-method", "DELETE",
+		"--report-dir", dir,
+	}
+	cfg, err := LoadConfig(args, env.LookupEnv, newRunFlagSet)
+	if err != nil {
+		return nil, usageFailure(env, "demo", nil, err)
+	}
+	job, err := Prepare(cfg, env)
+	if err != nil {
+		return nil, usageFailure(env, "demo", nil, err)
+	}
+	run, code := job.Execute(ctx, env)
+	if run == nil || code == ExitArtifacts || code == ExitInterrupted {
+		return nil, code
+	}
+	return run, code
+}
+
+// artifactNames lists the files of a report set.
+func artifactNames() []string {
+	var names []string
+	for _, a := range reports.Artifacts() {
+		names = append(names, a.Name)
+	}
+	return names
 }
 
 // writeShortSummary prints the verdict line and one line per failure.

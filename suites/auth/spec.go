@@ -21,7 +21,7 @@ const MinSecretLength = 8
 type Spec struct {
 	Type              string `yaml:"type"`                // Type is the kind of credentials (see Types).
 	Header            string `yaml:"header"`              // Header carries the token (token types).
-	Scheme            string `yaml:"scheme"`              // Scheme prefixes the token; "" sends it raw.
+	Scheme            string `yaml:"scheme"`              // Scheme prefixes the token of type bearer (default "Bearer").
 	TokenEnv          string `yaml:"token_env"`           // TokenEnv names the variable holding the valid token.
 	ForbiddenTokenEnv string `yaml:"forbidden_token_env"` // ForbiddenTokenEnv names the variable holding a token without rights.
 }
@@ -92,6 +92,12 @@ func newToken(spec Spec, getenv Getenv) (Method, error) {
 	t := &Token{HeaderName: spec.Header, Scheme: spec.Scheme, ValidEnv: spec.TokenEnv, ForbiddenEnv: spec.ForbiddenTokenEnv}
 	if t.HeaderName == "" {
 		t.HeaderName = "Authorization"
+	}
+	switch {
+	case spec.Type == "header":
+		t.Scheme = "" // a raw key
+	case t.Scheme == "":
+		t.Scheme = "Bearer"
 	}
 	if !httpsyntax.IsToken(t.HeaderName) {
 		return nil, &FieldError{Key: "header", Value: strconv.Quote(t.HeaderName), Msg: "not a valid header name"}

@@ -263,18 +263,18 @@ func (p *Prober) exchange(ctx context.Context, caseID string, r plan.Request) *E
 		ex.Err = &TransportError{Fault: FaultBodyTooLarge, URL: r.URL,
 			Message: fmt.Sprintf("the %d answer's body is larger than --max-body (%d bytes); raise --max-body to judge it", resp.StatusCode, p.opts.MaxBody)}
 	}
-	if ex.Err != nil && len(ex.Response.Body) > ErrorBodyKept {
+	if ex.Err != nil && len(ex.Response.Body) > BodyExcerpt {
 		// The judge reads no body of a failed exchange; keep what the
 		// reports show, not up to --max-body per case until judging.
-		ex.Response.Body = bytes.Clone(ex.Response.Body[:ErrorBodyKept])
+		ex.Response.Body = bytes.Clone(ex.Response.Body[:BodyExcerpt])
 		ex.Response.Truncated = true
 	}
 	return ex
 }
 
-// ErrorBodyKept is how much of the body of a failed exchange is kept:
-// as much as the reports show (reports.BodyExcerpt).
-const ErrorBodyKept = 4096
+// BodyExcerpt is how much of a body the reports show, and so all that is
+// kept of the body of a failed exchange.
+const BodyExcerpt = 4096
 
 // classify names a failure of a request sent under ctx; when ctx itself
 // ended, the run stopped and the target is not at fault.

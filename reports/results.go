@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/apiconform/apiconform/suites"
+	"github.com/apiconform/apiconform/suites/probe"
 )
 
 // Verdict is the outcome of a whole run.
@@ -23,9 +24,6 @@ const (
 	VerdictInconclusive Verdict = "inconclusive" // no failure, but errors (transport, 429)
 	VerdictInterrupted  Verdict = "interrupted"  // stopped by a signal or the deadline
 )
-
-// BodyExcerpt is how much of a body the reports keep.
-const BodyExcerpt = 4096
 
 // Run is a whole run as results.json records it.
 type Run struct {
@@ -152,8 +150,8 @@ func newCase(r *suites.Result) Case {
 		if ex.Response != nil {
 			body := ex.Response.Body
 			truncated := ex.Response.Truncated
-			if len(body) > BodyExcerpt {
-				body, truncated = body[:BodyExcerpt], true
+			if len(body) > probe.BodyExcerpt {
+				body, truncated = body[:probe.BodyExcerpt], true
 			}
 			c.Response = &Response{
 				Status: ex.Response.Status, Headers: flatten(ex.Response.Header),

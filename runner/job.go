@@ -1,0 +1,148 @@
+package runner
+
+import (
+	"crypto/rand"
+	"crypto/tls"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/apiconform/apiconform/reports"
+	"github.com/apiconform/apiconform/suites"
+	"github.com/apiconform/apiconform/suites/auth"
+	"github.com/apiconform/apiconform/suites/httpsyntax"
+	"github.com/apiconform/apiconform/suites/plan"
+	"github.com/apiconform/apiconform/suites/probe"
+)
+
+// Job is a prepared run: a resolved configuration, the credentials from
+// the environment and the plan.
+type Job struct {
+	Resolved    *Resolved
+	Credentials auth.Method
+	TLS         *tls.Config
+	// Proxy picks a request's proxy from HTTP_PROXY, HTTPS_PROXY and NO_PROXY.
+	Proxy func(*http.Request) (*url.URL, error)
+	Plan  plan.Plan
+	// Notices are run-wide warnings every report repeats (e.g. --insecure).
+	Notices       []string
+	Baseline      *reports.Run
+	KnownFailures []suites.KnownFailureEntry
+}
+
+// Prepare resolves cfg, reads the credentials it names from the
+// environment and builds the filtered plan. It sends nothing.
+func Prepare(cfg *Config, env Env) (*Job, error) {
+	resolved, err := cfg.Resolve()
+	if err != nil {
+		return nil, err
+	}
+	creds, err := credentials(cfg, env)
+	if err != nil {
+		return nil, err
+	}
+	tlsConfig, err := probe.TLSConfig(cfg.CACert, cfg.Insecure)
+	if err != nil {
+		return nil, usagef("--ca-cert %s: %s", cfg.CACert, err)
+	}
+	proxy, err := proxyFromEnv(env.getenv, cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	var notices []string
+	if cfg.Insecure {
+		notices = append(notices, "TLS certificate verification was OFF (--insecure): the API's identity was not checked, and these verdicts may come from an impostor")
+	}
+	p, err := plan.Build(resolved.Endpoints, plan.Options{
+		BaseURL:             cfg.BaseURL,
+		AuthConfigured:      auth.Configured(creds),
+		ForbiddenConfigured: creds.Offers(auth.Forbidden),
+		WrongMethod:         cfg.WrongMethod,
+		RateLimitBurst:      cfg.RateLimitBurst,
+		UnknownSuffix:       randomHex(6),
+	})
+	if err != nil {
+		return nil, usagef("%s", err.Error())
+	}
+	all := p
+	if p, err = p.Filter(cfg.LabelFilter); err != nil {
+		return nil, usagef("%s", err.Error())
+	}
+	if len(p.Cases) == 0 {
+		return nil, usagef("--label-filter %q selects no case; labels in this plan: %s", cfg.LabelFilter, strings.Join(all.Labels(), ", "))
+	}
+	job := &Job{Resolved: resolved, Credentials: creds, TLS: tlsConfig, Proxy: proxy, Plan: p, Notices: notices}
+	if cfg.Baseline != "" {
+		if job.Baseline, err = reports.ReadJSON(cfg.Baseline); err != nil {
+			return nil, usagef("--baseline: %s", err)
+		}
+	}
+	if cfg.KnownFailures != "" {
+		if job.KnownFailures, err = loadKnownFailures(cfg.KnownFailures); err != nil {
+			return nil, usagef("--known-failures: %s", err)
+		}
+	}
+	for _, h := range cfg.RedactHeaders {
+		if !httpsyntax.IsToken(h) {
+			return nil, usagef("--redact-header %q: not a header name", h)
+		}
+	}
+	return job, nil
+}
+
+// credentials reads the credentials the config names from the
+// environment. Their values never leave the prober.
+func credentials(cfg *Config, env Env) (auth.Method, error) {
+	spec := auth.Spec{Type: "bearer", Header: cfg.AuthHeader, Scheme: cfg.AuthScheme, TokenEnv: cfg.TokenEnv, ForbiddenTokenEnv: cfg.ForbiddenTokenEnv}
+	if cfg.TokenEnv == "" {
+		spec.Type = ""
+	} else if cfg.AuthScheme == "" {
+		spec.Type = "header" // --auth-scheme "": a raw key in the header
+	}
+	m, err := auth.New(spec, env.getenv)
+	var fe *auth.FieldError
+	if errors.As(err, &fe) {
+		return nil, usagef("%s", authFlagError(fe))
+	}
+	return m, err
+}
+
+// authFlags are the flags that set the fields of an auth.Spec.
+var authFlags = map[string]string{
+	"token_env": "--token-env", "forbidden_token_env": "--forbidden-token-env", "header": "--auth-header", "scheme": "--auth-scheme",
+}
+
+// authFlagError words an auth field error with the flag that sets the field.
+func authFlagError(fe *auth.FieldError) string {
+	name := authFlags[fe.Key]
+	if name == "" {
+		name = "auth." + fe.Key
+	}
+	msg := strings.ReplaceAll(fe.Msg, "token_env ", "--token-env ")
+	if fe.Value == "" {
+		return name + ": " + msg
+	}
+	return name + " " + fe.Value + ": " + msg
+}
+
+// loadKnownFailures reads a --known-failures file.
+func loadKnownFailures(path string) ([]suites.KnownFailureEntry, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return suites.ParseKnownFailures(data, path)
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		return fmt.Sprintf("%x", time.Now().UnixNano())
+	}
+	return hex.EncodeToString(b)
+}
