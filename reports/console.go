@@ -64,6 +64,9 @@ func WriteConsole(w io.Writer, run *Run, opts ConsoleOptions) error {
 	for _, n := range run.Notices {
 		fmt.Fprintf(&b, "%s %s\n\n", p.paint("1;33", "WARNING:"), n)
 	}
+	if run.Incident != nil {
+		fmt.Fprintf(&b, "%s %s.\n\n", p.paint("1;31", "THE INCIDENT:"), run.Incident.Summary)
+	}
 	writeCaseTable(&b, run, p, opts.Verbose)
 	writeFindings(&b, run, p, opts.Verbose)
 	writeVerdictLine(&b, run, p)

@@ -142,12 +142,24 @@ func newHTMLView(run *Run) *htmlView {
 
 // headline says in one sentence what the verdict means.
 func headline(run *Run) string {
+	h := verdictHeadline(run)
+	if run.Incident != nil {
+		return "the incident: " + run.Incident.Summary + "; " + h
+	}
+	return h
+}
+
+// verdictHeadline says what the verdict means.
+func verdictHeadline(run *Run) string {
 	k := run.Counts
 	total := len(run.Cases)
 	switch run.Verdict {
 	case VerdictFail:
 		return fmt.Sprintf("%d of %d cases break the profile", k.Fail, total)
 	case VerdictInconclusive:
+		if run.NothingJudged() {
+			return fmt.Sprintf("nothing was judged: all %d cases were skipped (not configured or not applicable), so this run proves nothing", total)
+		}
 		return fmt.Sprintf("nothing failed, but %d of %d cases could not be judged", k.Error+k.NotRun, total)
 	case VerdictInterrupted:
 		s := run.Interrupted

@@ -178,7 +178,7 @@ func TestJUnitMatchesJenkinsSchema(t *testing.T) {
 		"everything":  sampleRun(),
 	}
 	wantVerdict := map[string]Verdict{
-		"pass": VerdictPass, "fail": VerdictFail, "error": VerdictInconclusive, "skipped": VerdictPass,
+		"pass": VerdictPass, "fail": VerdictFail, "error": VerdictInconclusive, "skipped": VerdictInconclusive,
 		"interrupted": VerdictInterrupted, "empty": VerdictPass, "everything": VerdictFail,
 	}
 	schema, err := filepath.Abs(filepath.Join("testdata", "junit-10.xsd"))

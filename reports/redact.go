@@ -44,13 +44,14 @@ var secretShapes = []struct {
 // like a credential.
 type Redactor struct {
 	secrets []string
+	shown   map[string]string // what stands for a secret ("" : [redacted])
 	headers map[string]bool
 }
 
 // NewRedactor returns a redactor for the known secret values and the
 // headers to redact (on top of DefaultRedactHeaders).
 func NewRedactor(secrets, headers []string) *Redactor {
-	r := &Redactor{headers: map[string]bool{}}
+	r := &Redactor{headers: map[string]bool{}, shown: map[string]string{}}
 	for _, h := range append(append([]string{}, DefaultRedactHeaders...), headers...) {
 		r.headers[http.CanonicalHeaderKey(h)] = true
 	}
@@ -69,13 +70,29 @@ func (r *Redactor) addSecrets(values ...string) {
 	sort.Slice(r.secrets, func(i, j int) bool { return len(r.secrets[i]) > len(r.secrets[j]) })
 }
 
+// Show adds secrets that are shown by name (${API_TOKEN}) where they
+// occur, so a recorded answer that echoes a token reads like the request
+// that sent it.
+func (r *Redactor) Show(secrets []auth.Secret) {
+	for _, s := range secrets {
+		r.addSecrets(s.Value)
+		if len(strings.TrimSpace(s.Value)) >= MinSecretLength {
+			r.shown[strings.TrimSpace(s.Value)] = s.Shown
+		}
+	}
+}
+
 // Secrets returns the known secret values, for the artifact scan.
 func (r *Redactor) Secrets() []string { return r.secrets }
 
 // String redacts s.
 func (r *Redactor) String(s string) string {
 	for _, v := range r.secrets {
-		s = strings.ReplaceAll(s, v, "[redacted]")
+		shown := r.shown[v]
+		if shown == "" {
+			shown = "[redacted]"
+		}
+		s = strings.ReplaceAll(s, v, shown)
 	}
 	for _, shape := range secretShapes {
 		s = shape.re.ReplaceAllStringFunc(s, func(m string) string {

@@ -19,9 +19,9 @@ type Verdict string
 
 // The verdicts, by the exit code they lead to.
 const (
-	VerdictPass         Verdict = "pass"         // every case passed or was skipped
+	VerdictPass         Verdict = "pass"         // every case judged passed (some may be skipped)
 	VerdictFail         Verdict = "fail"         // at least one case failed
-	VerdictInconclusive Verdict = "inconclusive" // no failure, but errors (transport, 429)
+	VerdictInconclusive Verdict = "inconclusive" // no failure, but errors (transport, 429, 502-504), or nothing judged
 	VerdictInterrupted  Verdict = "interrupted"  // stopped by a signal or the deadline
 )
 
@@ -43,6 +43,9 @@ type Run struct {
 	Known []suites.KnownStatus `json:"known_failures,omitempty"`
 	// Baseline compares this run with --baseline, when given.
 	Baseline *Diff `json:"baseline,omitempty"`
+	// Incident names the answer that reproduced the production incident
+	// (partial answered 2xx with no signal of its missing ID), if any.
+	Incident *suites.Incident `json:"incident,omitempty"`
 	// Detection is set by `apiconform detect`: the run's cases are judged
 	// against the detected (or closest) profile.
 	Detection *suites.Detection `json:"detection,omitempty"`
@@ -99,13 +102,14 @@ type Meta struct {
 	Notices     []string
 	Insecure    bool
 	Known       []suites.KnownStatus // what became of each --known-failures entry
+	Incident    *suites.Incident     // the answer that reproduced the incident, if any
 }
 
 // NewRun assembles the run record from the judge's results.
 func NewRun(meta Meta, results []*suites.Result) *Run {
 	run := &Run{
 		Tool: "apiconform", Version: meta.Version, Target: meta.Target, Profile: meta.Profile,
-		Started: meta.Started.UTC(), DurationMS: meta.Duration.Milliseconds(), Interrupted: meta.Interrupted, Notices: meta.Notices, Insecure: meta.Insecure, Known: meta.Known,
+		Started: meta.Started.UTC(), DurationMS: meta.Duration.Milliseconds(), Interrupted: meta.Interrupted, Notices: meta.Notices, Insecure: meta.Insecure, Known: meta.Known, Incident: meta.Incident,
 		Cases: make([]Case, 0, len(results)),
 	}
 	for _, r := range results {
@@ -126,11 +130,18 @@ func (run *Run) Tally() {
 		run.Verdict = VerdictInterrupted
 	case run.Counts.Fail > 0:
 		run.Verdict = VerdictFail
-	case run.Counts.Error > 0 || run.Counts.NotRun > 0:
+	case run.Counts.Error > 0 || run.Counts.NotRun > 0 || run.NothingJudged():
 		run.Verdict = VerdictInconclusive
 	default:
 		run.Verdict = VerdictPass
 	}
+}
+
+// NothingJudged reports whether every case of the run was skipped: a run
+// that judged nothing proves nothing, so it is inconclusive, not a pass.
+func (run *Run) NothingJudged() bool {
+	k := run.Counts
+	return len(run.Cases) > 0 && k.Skipped == len(run.Cases)
 }
 
 func newCase(r *suites.Result) Case {

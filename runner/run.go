@@ -1,13 +1,13 @@
 package runner
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -66,13 +66,15 @@ func (j *Job) Execute(ctx context.Context, env Env) (*reports.Run, int) {
 	started := time.Now()
 	exchanges, deadlineHit := j.probeWithin(ctx, env)
 
-	var ginkgoOut io.Writer
+	// The judge sees every answer as received; what it prints is redacted
+	// before anyone reads it.
+	var ginkgoOut bytes.Buffer
+	in := suites.Input{Suites: j.Suites(), Exchanges: exchanges, StrictWarnings: cfg.StrictWarnings}
 	if cfg.Verbose {
-		ginkgoOut = env.Stderr
+		in.GinkgoOutput = &ginkgoOut
 	}
-	results, err := suites.Judge(suites.Input{
-		Suites: j.Suites(), Exchanges: exchanges, StrictWarnings: cfg.StrictWarnings, GinkgoOutput: ginkgoOut,
-	})
+	results, err := suites.Judge(in)
+	fmt.Fprint(env.Stderr, j.redactor().String(ginkgoOut.String()))
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "apiconform: judging failed: %s (a bug in apiconform: please report it)\n", err)
 		return nil, ExitInternal
@@ -81,25 +83,36 @@ func (j *Job) Execute(ctx context.Context, env Env) (*reports.Run, int) {
 	return run, j.Report(run, env)
 }
 
-// probeWithin waits for the API (--wait), then probes within --deadline.
-// deadlineHit says whether the deadline, not the caller, cut the probe short.
+// probeWithin waits for the API (--wait), then probes, both within
+// --deadline. deadlineHit says whether the deadline, not the caller, cut
+// the run short.
 func (j *Job) probeWithin(ctx context.Context, env Env) (exchanges map[string]*probe.Exchange, deadlineHit bool) {
 	cfg := j.Resolved.Config
-	if cfg.Wait > 0 {
-		if err := waitForAPI(ctx, cfg.BaseURL, cfg.Wait, (&net.Dialer{}).DialContext); err != nil && ctx.Err() == nil {
-			// Probe anyway: every case then records why it could not connect,
-			// and the reports say inconclusive rather than nothing at all.
-			fmt.Fprintf(env.Stderr, "apiconform: %s; probing anyway\n", err)
-		}
-	}
 	probeCtx := ctx
 	if cfg.Deadline > 0 {
 		var cancel context.CancelFunc
 		probeCtx, cancel = context.WithTimeoutCause(ctx, cfg.Deadline, fmt.Errorf("the run reached --deadline %s", cfg.Deadline))
 		defer cancel()
 	}
-	exchanges = j.Probe(probeCtx)
+	prober := j.newProber()
+	if cfg.Wait > 0 {
+		if err := prober.WaitReady(probeCtx, j.waitURL(), cfg.Wait); err != nil && probeCtx.Err() == nil {
+			// Probe anyway: every case then records what came back, and the
+			// reports say inconclusive rather than nothing at all.
+			fmt.Fprintf(env.Stderr, "apiconform: %s; probing anyway\n", err)
+		}
+	}
+	exchanges = j.probe(probeCtx, prober)
 	return exchanges, ctx.Err() == nil && probeCtx.Err() != nil
+}
+
+// waitURL is what --wait asks: the base URL, or --wait-path under it.
+func (j *Job) waitURL() string {
+	cfg := j.Resolved.Config
+	if cfg.WaitPath == "" {
+		return cfg.BaseURL
+	}
+	return strings.TrimSuffix(cfg.BaseURL, "/") + cfg.WaitPath
 }
 
 // newRun applies the known-failure policy to the judged results and
@@ -120,6 +133,7 @@ func (j *Job) newRun(ctx context.Context, started time.Time, profile string, res
 	meta := reports.Meta{
 		Version: Version(), Target: cfg.BaseURL, Profile: profile,
 		Started: started, Duration: time.Since(started), Notices: notices, Insecure: cfg.Insecure, Known: known,
+		Incident: suites.FindIncident(results),
 	}
 	if ctx.Err() != nil {
 		meta.Interrupted = "interrupted: " + interruptCause(ctx)
@@ -127,14 +141,19 @@ func (j *Job) newRun(ctx context.Context, started time.Time, profile string, res
 	return reports.NewRun(meta, results)
 }
 
-// Probe sends the plan (the probe runs the bursts last, one at a time).
-func (j *Job) Probe(ctx context.Context) map[string]*probe.Exchange {
+// newProber returns the prober of the run.
+func (j *Job) newProber() *probe.Prober {
 	cfg := j.Resolved.Config
-	prober := probe.New(probe.Options{
+	return probe.New(probe.Options{
 		Concurrency: cfg.Concurrency, Timeout: cfg.Timeout, MaxBody: cfg.MaxBody,
 		UserAgent: "apiconform/" + Version(), Auth: j.Credentials, TLS: j.TLS,
 		Retries: cfg.Retries, MaxRPS: cfg.MaxRPS, FollowRedirects: cfg.FollowRedirects, Proxy: j.Proxy,
 	})
+}
+
+// probe sends the plan (the probe runs the bursts last, one at a time).
+func (j *Job) probe(ctx context.Context, prober *probe.Prober) map[string]*probe.Exchange {
+	cfg := j.Resolved.Config
 	return prober.Run(ctx, j.Plan.Cases, probe.BurstOptions{
 		Budget: cfg.RateLimitBurst, Concurrency: cfg.Concurrency, RetryAfterMax: cfg.RetryAfterMax,
 	})

@@ -3,86 +3,16 @@ package runner
 import (
 	"bytes"
 	"context"
-	"errors"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/apiconform/apiconform/fixtures"
 )
-
-// fakeDial fails with connection refused until it has been called
-// failures times, then connects.
-func fakeDial(failures int, calls *int) dialFunc {
-	return func(ctx context.Context, network, addr string) (net.Conn, error) {
-		*calls++
-		if *calls <= failures {
-			return nil, &net.OpError{Op: "dial", Net: network, Err: syscall.ECONNREFUSED}
-		}
-		client, server := net.Pipe()
-		server.Close()
-		return client, nil
-	}
-}
-
-func TestWaitForAPIReturnsOnceTheAPIAcceptsConnections(t *testing.T) {
-	calls := 0
-	if err := waitForAPI(context.Background(), "http://api:8080/lenient", time.Minute, fakeDial(3, &calls)); err != nil {
-		t.Fatalf("waitForAPI: %v", err)
-	}
-	if calls != 4 {
-		t.Errorf("dialled %d times, want 4 (three refusals, then a connection)", calls)
-	}
-}
-
-func TestWaitForAPIGivesUpNamingTheFlagAndTheAddress(t *testing.T) {
-	calls := 0
-	err := waitForAPI(context.Background(), "http://api:8080/lenient", 600*time.Millisecond, fakeDial(1<<30, &calls))
-	if err == nil {
-		t.Fatal("waitForAPI returned nil for an API that never accepts connections")
-	}
-	for _, want := range []string{"--wait 600ms", "api:8080", "connection refused"} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("error %q does not mention %q", err, want)
-		}
-	}
-	if calls < 2 {
-		t.Errorf("dialled %d times, want retries until the limit", calls)
-	}
-}
-
-func TestWaitForAPIStopsWhenTheRunIsInterrupted(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	calls := 0
-	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
-		if calls++; calls == 2 {
-			cancel()
-		}
-		return nil, syscall.ECONNREFUSED
-	}
-	if err := waitForAPI(ctx, "http://api:8080", time.Hour, dial); !errors.Is(err, context.Canceled) {
-		t.Fatalf("waitForAPI = %v, want context.Canceled", err)
-	}
-}
-
-func TestDialAddress(t *testing.T) {
-	for base, want := range map[string]string{
-		"http://api:8080/lenient":   "api:8080",
-		"https://staging.example":   "staging.example:443",
-		"http://staging.example/v1": "staging.example:80",
-		"http://[::1]:9000/":        "[::1]:9000",
-	} {
-		got, err := dialAddress(base)
-		if err != nil || got != want {
-			t.Errorf("dialAddress(%q) = %q, %v; want %q", base, got, err, want)
-		}
-	}
-}
 
 func TestWaitIsSetByFlagEnvironmentAndConfigFile(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "apiconform.yaml")
@@ -179,7 +109,7 @@ func TestRunAgainstAnAPIThatNeverStartsIsInconclusive(t *testing.T) {
 	if code != ExitInconclusive {
 		t.Errorf("exit %d, want %d (inconclusive)\nstdout:\n%s", code, ExitInconclusive, out.String())
 	}
-	for _, want := range []string{"--wait 300ms: " + addr + " accepted no connection in time", "probing anyway"} {
+	for _, want := range []string{"was not ready within --wait 300ms (last error: connection refused", "probing anyway"} {
 		if !strings.Contains(errOut.String(), want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errOut.String())
 		}

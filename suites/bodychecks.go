@@ -15,7 +15,14 @@ import (
 // it is said in words, the matcher that checks it and the consumer it
 // misleads when it fails. Checks run in the table's order.
 type bodyCheck struct {
-	name string
+	name  string
+	level Level // LevelFail unless set
+	// optional checks read what a body offers and do not demand a JSON
+	// body: a body without the member passes.
+	optional bool
+	// implies names checks that come with this one (error_body brings its
+	// warn-level error_reason).
+	implies []string
 	// parse reads the cell's value (a string, bool or map as YAML gives it).
 	parse func(v any, p *Profile) (any, error)
 	// words says what the check expects of case c, e.g. "missing_ids [1]".
@@ -28,9 +35,14 @@ type bodyCheck struct {
 
 var bodyChecks = []bodyCheck{
 	{
-		name: "error_body", parse: parseTrue,
+		name: "error_body", parse: parseTrue, implies: []string{"error_reason"},
 		words:   func(any, *plan.Case) string { return "error body" },
 		matcher: func(any, *plan.Case) types.GomegaMatcher { return HaveErrorBody() },
+		impact:  fixedImpact("client code and logs cannot read the error: it is not a JSON object"),
+	},
+	{
+		name: "error_reason", parse: parseTrue, level: LevelWarn,
+		matcher: func(any, *plan.Case) types.GomegaMatcher { return HaveErrorReason() },
 		impact:  fixedImpact("client code and logs get no machine-readable reason for the error"),
 	},
 	{
@@ -54,6 +66,14 @@ var bodyChecks = []bodyCheck{
 			return HaveItemIDs(arg.(IDSet).Of(c), setWords(arg.(IDSet)))
 		},
 		impact: fixedImpact("client code that maps the answer to the requested records gets a different set than it asked for: the incident's parse error"),
+	},
+	{
+		name: "item_id", parse: parseIDSet, optional: true,
+		words: func(arg any, c *plan.Case) string {
+			return fmt.Sprintf("the record's %s %s where the body carries one", c.Endpoint.Fields.ID, fmtIDs(arg.(IDSet).Of(c)))
+		},
+		matcher: func(arg any, c *plan.Case) types.GomegaMatcher { return HaveRecordID(arg.(IDSet).Of(c)) },
+		impact:  fixedImpact("client code that asked for one record is handed another"),
 	},
 	{
 		name: "missing_ids", parse: parseIDSet,
@@ -97,6 +117,13 @@ var bodyChecks = []bodyCheck{
 		},
 		impact: fixedImpact("a client walking the per-item results never learns the fate of every ID it asked for"),
 	},
+}
+
+func (c *bodyCheck) levelOr(l Level) Level {
+	if c.level == "" {
+		return l
+	}
+	return c.level
 }
 
 // lookupBodyCheck returns the body check named name, or nil.

@@ -27,7 +27,7 @@ func (j *caseJudge) run() {
 		r.Reason = c.SkipReason
 		ginkgo.Skip(c.SkipReason)
 	}
-	alts := j.profile.Expect(c.Kind)
+	alts := j.profile.ExpectOn(c.Endpoint, c.Kind)
 	if len(alts) == 0 {
 		r.Reason = fmt.Sprintf("profile %s has no expectation for %s", j.profile.Name, c.Kind)
 		ginkgo.Skip(r.Reason)
@@ -49,6 +49,9 @@ func (j *caseJudge) run() {
 			j.inconclusive = describeTransport(ex.Err) + attemptsNote(ex.Attempts)
 		case ex.Response.Status == http.StatusTooManyRequests:
 			j.inconclusive = "rate limited (429) outside the rate-limit phase: the answer says nothing about this case; lower --concurrency and run again"
+		case unavailable(ex.Response.Status) && !slices.Contains(allCodes(alts), ex.Response.Status):
+			j.inconclusive = fmt.Sprintf("the API or its gateway was unavailable (%d %s): the answer says nothing about this case; run again when it is up (--wait waits for it)",
+				ex.Response.Status, http.StatusText(ex.Response.Status))
 		default:
 			j.judgeAnswer(Observe(c, c.Endpoint.Fields, ex.Response), alts)
 		}
@@ -116,19 +119,42 @@ func (j *caseJudge) expect(actual any, m types.GomegaMatcher, check string, leve
 
 func (j *caseJudge) judgeAnswer(o *Observation, alts []*Alternative) {
 	c := o.Case
+	src := "profile " + j.profile.Name
 	alt := selectAlternative(alts, o.Status)
-	if alt == nil {
+	switch {
+	case alt == nil:
 		codes := allCodes(alts)
 		what := fmt.Sprintf("%s (profile %s)", j.res.Expected, j.profile.Name)
-		j.expect(o, HaveStatusIn(codes, what), "status", LevelFail, "profile "+j.profile.Name, statusImpact(c, codes, o.Status))
-	} else if alt.NeedsBody() && j.expect(o, HaveJSONBody(), "json", LevelFail, "RFC 8259", jsonImpact) {
-		src := "profile " + j.profile.Name
+		j.expect(o, HaveStatusIn(codes, what), "status", LevelFail, src, statusImpact(c, j.profile, codes, o))
+	case alt.Warn != "":
+		j.expect(o, HaveStatusIn(unwarnedCodes(alts), describeAlternatives(unwarned(alts), c)), "status", LevelWarn, src, alt.Warn)
+	}
+	if alt == nil {
+		j.judgeRules(o)
+		return
+	}
+	if !alt.NeedsBody() || j.expect(o, HaveJSONBody(), "json", LevelFail, "RFC 8259", jsonImpact) {
 		for _, check := range alt.checks {
-			j.expect(o, check.matcher(check.arg, c), check.name, LevelFail, src, check.impact(check.arg, o, c))
+			if check.optional || alt.NeedsBody() {
+				j.expect(o, check.matcher(check.arg, c), check.name, check.levelOr(LevelFail), src, check.impact(check.arg, o, c))
+			}
 		}
 	}
 	j.judgeRules(o)
 }
+
+// unwarned lists the alternatives that are accepted without a warning.
+func unwarned(alts []*Alternative) []*Alternative {
+	var out []*Alternative
+	for _, a := range alts {
+		if a.Warn == "" {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func unwarnedCodes(alts []*Alternative) []int { return allCodes(unwarned(alts)) }
 
 func (j *caseJudge) judgeRules(o *Observation) {
 	for _, rule := range rules {
@@ -161,4 +187,12 @@ func allCodes(alts []*Alternative) []int {
 		codes = append(codes, a.Codes()...)
 	}
 	return codes
+}
+
+// unavailable reports whether status says the API or its gateway could
+// not answer (502, 503, 504): inconclusive, not a verdict (profiles.md
+// §1b). A 500 is a verdict: the API broke on a request it should have
+// answered.
+func unavailable(status int) bool {
+	return status == http.StatusBadGateway || status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout
 }

@@ -44,7 +44,7 @@ func setWords(s IDSet) string {
 // Describe states profile p's expectation for case c in words, with the
 // case's IDs: "404 + error body + missing_ids [1]".
 func Describe(p *Profile, c *plan.Case) string {
-	alts := p.Expect(c.Kind)
+	alts := p.ExpectOn(c.Endpoint, c.Kind)
 	if len(alts) == 0 {
 		return "no expectation in profile " + p.Name
 	}
@@ -58,7 +58,9 @@ func describeAlternatives(alts []*Alternative, c *plan.Case) string {
 	for _, a := range alts {
 		parts := []string{fmtCodes(a.Codes())}
 		for _, check := range a.checks {
-			parts = append(parts, check.words(check.arg, c))
+			if check.words != nil {
+				parts = append(parts, check.words(check.arg, c))
+			}
 		}
 		if c.Kind == plan.RateLimit {
 			parts = append(parts, "valid Retry-After, then recovery")

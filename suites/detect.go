@@ -18,10 +18,11 @@ type Detection struct {
 	Follows []string `json:"follows"`
 	// Closest is the best-matching profile when none matches fully.
 	Closest string `json:"closest,omitempty"`
-	// Incident is set when no profile matches and the API answers 2xx
-	// where every profile expects an error: the 200-for-everything pattern.
-	Incident bool   `json:"incident"`
-	Verdict  string `json:"verdict"` // one sentence
+	// Incident is set when partial was answered 2xx with no signal of its
+	// missing ID: the production incident, whatever the other cases did.
+	Incident     bool      `json:"incident"`
+	IncidentCase *Incident `json:"incident_case,omitempty"`
+	Verdict      string    `json:"verdict"` // what the API follows, in a few sentences
 }
 
 // ProfileScore counts one profile's outcomes over the same exchanges.
@@ -32,14 +33,21 @@ type ProfileScore struct {
 }
 
 // Detect scores every profile of names on its results (by profile name)
-// and names what the API follows, or the closest profile.
+// and names what the API follows, or the closest profile: the one that
+// fails fewest of the cases that tell profiles apart (partial, none,
+// malformed), then fewest in all. Whatever the scores, an answer that
+// reproduces the production incident is named.
 func Detect(names []string, byProfile map[string][]*Result, exchanges map[string]*probe.Exchange) *Detection {
 	d := &Detection{}
+	telling := map[string]int{}
 	for _, name := range names {
 		s := ProfileScore{Name: name, Counts: CountResults(byProfile[name])}
 		for _, r := range byProfile[name] {
 			if r.Outcome == Fail {
 				s.Mismatches = append(s.Mismatches, r.Case.ID)
+				if tellsProfilesApart[r.Case.Kind] {
+					telling[name]++
+				}
 			}
 		}
 		d.Profiles = append(d.Profiles, s)
@@ -49,27 +57,63 @@ func Detect(names []string, byProfile map[string][]*Result, exchanges map[string
 	}
 	best := d.Profiles[0]
 	for _, s := range d.Profiles[1:] {
-		if s.Fail < best.Fail || s.Fail == best.Fail && s.Pass > best.Pass {
+		if closer(s, best, telling) {
 			best = s
 		}
 	}
-	switch {
-	case best.Judged() == 0:
+	if len(names) > 0 {
+		d.IncidentCase = FindIncident(byProfile[names[0]])
+	}
+	d.Incident = d.IncidentCase != nil
+	d.Verdict = d.verdict(best, incidentPattern(exchanges, byProfile[best.Name]))
+	if len(d.Follows) != 1 {
 		d.Closest = best.Name
-		d.Verdict = "No case could be judged (every answer was an error or skipped): nothing to detect."
-	case len(d.Follows) == 1:
-		d.Verdict = fmt.Sprintf("The API follows the %s profile (%d of %d cases).", d.Follows[0], best.Pass, best.Judged())
-	case len(d.Follows) > 1:
-		d.Verdict = fmt.Sprintf("The API is consistent with %s: they expect the same answers to the cases configured (more ID sets, auth or --max-ids may tell them apart).", strings.Join(d.Follows, ", "))
-	default:
-		d.Closest = best.Name
-		d.Incident = incidentPattern(exchanges, byProfile[best.Name])
-		d.Verdict = fmt.Sprintf("The API matches no profile. Closest: %s (%d of %d cases).", best.Name, best.Pass, best.Judged())
-		if d.Incident {
-			d.Verdict = fmt.Sprintf("The API matches no profile: it answers 2xx where every profile expects an error. This is the incident pattern, always-200: a client that trusts the status takes missing records, bad requests and wrong URLs for success. Closest: %s (%d of %d cases).", best.Name, best.Pass, best.Judged())
-		}
 	}
 	return d
+}
+
+// tellsProfilesApart are the case kinds whose answers differ between the
+// built-in profiles.
+var tellsProfilesApart = map[plan.Kind]bool{plan.Partial: true, plan.None: true, plan.Malformed: true}
+
+// closer reports whether profile a is closer to the API than b.
+func closer(a, b ProfileScore, telling map[string]int) bool {
+	switch {
+	case telling[a.Name] != telling[b.Name]:
+		return telling[a.Name] < telling[b.Name]
+	case a.Fail != b.Fail:
+		return a.Fail < b.Fail
+	}
+	return a.Pass > b.Pass
+}
+
+// verdict says in one paragraph what the API follows, naming the
+// incident whenever it was seen.
+func (d *Detection) verdict(best ProfileScore, always200 bool) string {
+	var v string
+	switch {
+	case best.Judged() == 0:
+		return "No case could be judged (every answer was an error or skipped): nothing to detect."
+	case len(d.Follows) == 1:
+		v = fmt.Sprintf("The API follows the %s profile (%d of %d cases).", d.Follows[0], best.Pass, best.Judged())
+	case len(d.Follows) > 1:
+		v = fmt.Sprintf("The API is consistent with %s: they expect the same answers to the cases configured (more ID sets, auth or --max-ids may tell them apart).", strings.Join(d.Follows, ", "))
+	case d.Incident:
+		v = "The API matches no profile, and it reproduces the incident: " + d.IncidentCase.Summary + "."
+		if always200 {
+			v += " It answers 2xx where every profile expects an error: this is the incident pattern, always-200."
+		}
+		v += fmt.Sprintf(" Closest: %s (%d of %d cases).", best.Name, best.Pass, best.Judged())
+		return v
+	case always200:
+		return fmt.Sprintf("The API matches no profile: it answers 2xx where every profile expects an error. This is the incident pattern, always-200: a client that trusts the status takes missing records, bad requests and wrong URLs for success. Closest: %s (%d of %d cases).", best.Name, best.Pass, best.Judged())
+	default:
+		return fmt.Sprintf("The API matches no profile. Closest: %s (%d of %d cases).", best.Name, best.Pass, best.Judged())
+	}
+	if d.Incident {
+		v += " Yet it reproduces the incident: " + d.IncidentCase.Summary + "."
+	}
+	return v
 }
 
 // incidentPattern reports whether the API answered 2xx to the cases that

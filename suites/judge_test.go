@@ -108,3 +108,60 @@ func TestRateLimitHeaders(t *testing.T) {
 		t.Fatalf("parsed %#v", got)
 	}
 }
+
+// TestDuplicateMembersAreReadAsParsersReadThem checks RFC 8259 §4: a body
+// that carries a member twice is judged on the last value, as JavaScript,
+// Python and Go read it; a member the judge reads that occurs twice fails
+// the case, naming both values; a duplicate elsewhere is a warning.
+func TestDuplicateMembersAreReadAsParsersReadThem(t *testing.T) {
+	hostile := `{"requested_ids":[1,2],"returned_count":1,"missing_ids":[1],"data":[{"id":2}],"missing_ids":[],"returned_count":2}`
+	r := judgeOne(t, "lenient", partialCase(), answer(200, "application/json", hostile))
+	var checks []string
+	for _, f := range r.Failures {
+		checks = append(checks, f.Check)
+	}
+	if r.Outcome != Fail || !strings.Contains(strings.Join(checks, " "), "missing_ids") || !strings.Contains(strings.Join(checks, " "), "rule:duplicate-member") {
+		t.Fatalf("a body that says complete to last-wins parsers passed: %s %v", r.Outcome, checks)
+	}
+	for _, f := range r.Failures {
+		if f.Check == "rule:duplicate-member" && (!strings.Contains(f.Message, "missing_ids twice: first [1], then []") || !strings.Contains(f.Impact, "clients disagree")) {
+			t.Errorf("the finding must name the member and both values, and who is misled: %+v", f)
+		}
+	}
+	honest := `{"requested_ids":[1,2],"returned_count":1,"missing_ids":[1],"data":[{"id":2,"name":"a","name":"b"}]}`
+	r = judgeOne(t, "lenient", partialCase(), answer(200, "application/json", honest))
+	if r.Outcome != Pass || len(r.Warnings) != 1 || r.Warnings[0].Check != "rule:duplicate-member-unread" {
+		t.Fatalf("a duplicate the judge does not read is a warning, not a failure: %s %+v %+v", r.Outcome, r.Failures, r.Warnings)
+	}
+}
+
+// TestImpactLinesFitTheAnswer checks profiles.md §4: the impact line is
+// chosen by what came back and by the profile.
+func TestImpactLinesFitTheAnswer(t *testing.T) {
+	none := partialCase()
+	none.ID, none.Kind, none.IDs = "items/none", plan.None, plan.IDs{Sent: []string{"1"}, Missing: []string{"1"}}
+	r := judgeOne(t, "strict", none, answer(404, "application/json", `{"error":"not_found"}`))
+	if imp := r.Impact(); strings.Contains(imp, "as delivered") || !strings.Contains(imp, "does not say which IDs are missing") {
+		t.Errorf("a 404 without missing_ids: impact %q", imp)
+	}
+	missingAuth := partialCase()
+	missingAuth.ID, missingAuth.Kind = "items/auth-missing", plan.AuthMissing
+	r = judgeOne(t, "strict", missingAuth, answer(400, "application/json", `{"error":"x"}`))
+	if imp := r.Impact(); strings.Contains(imp, "envelope") {
+		t.Errorf("the envelope school's reasoning under strict: %q", imp)
+	}
+	oversized := partialCase()
+	oversized.ID, oversized.Kind, oversized.IDs = "items/oversized", plan.Oversized, plan.IDs{Sent: []string{"2", "3", "4"}}
+	r = judgeOne(t, "strict", oversized, answer(200, "application/json", `{"data":[{"id":2},{"id":3},{"id":4}]}`))
+	if imp := r.Impact(); strings.Contains(imp, "truncation") || !strings.Contains(imp, "no limit on list length") {
+		t.Errorf("an API with no size limit: impact %q", imp)
+	}
+	r = judgeOne(t, "strict", oversized, answer(200, "application/json", `{"data":[{"id":2}]}`))
+	if imp := r.Impact(); !strings.Contains(imp, "silent truncation") {
+		t.Errorf("a cut-down list: impact %q", imp)
+	}
+	r = judgeOne(t, "strict", partialCase(), answer(200, "application/json", `{"data":[{"id":2}]}`))
+	if imp := r.Impact(); !strings.Contains(imp, "the incident") {
+		t.Errorf("partial answered 200 with no signal: impact %q", imp)
+	}
+}

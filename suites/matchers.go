@@ -186,18 +186,33 @@ func HaveErrorCode() types.GomegaMatcher {
 // error code: the machine-readable reason of profiles.md §2.
 func HaveErrorBody() types.GomegaMatcher {
 	return matcher(
-		func(o *Observation) string {
-			return "an error body (application/json or problem+json with a code at " + o.Fields.Error + ")"
-		},
+		text("an error body (a JSON object as application/json, problem+json or another +json type)"),
 		func(o *Observation) (bool, string) {
 			if !o.IsJSONMediaType() {
 				return false, "Content-Type " + orUnknown(o.Header.Get("Content-Type"))
 			}
-			r := o.Get(o.Fields.Error)
-			if !r.Exists() || !truthy(r) {
-				return false, "a JSON body without " + o.Fields.Error
+			if !o.doc.IsObject() {
+				return false, "a JSON body that is " + describeType(o.doc) + ", not an object"
 			}
 			return true, ""
+		})
+}
+
+// HaveErrorReason succeeds when an error body says why: the configured
+// member, or one of error, errors, detail, message and title.
+func HaveErrorReason() types.GomegaMatcher {
+	return matcher(
+		func(o *Observation) string {
+			if o.Fields.ErrorBody != "" {
+				return "a machine-readable reason at " + o.Fields.ErrorBody
+			}
+			return "a machine-readable reason (" + strings.Join(errorMembers, ", ") + ")"
+		},
+		func(o *Observation) (bool, string) {
+			if m, _ := o.ErrorReason(); m != "" {
+				return true, ""
+			}
+			return false, "an error body with none of them (members: " + strings.Join(o.topKeys(6), ", ") + ")"
 		})
 }
 
@@ -278,4 +293,21 @@ func fmtCodes(codes []int) string {
 		parts[i] = strconv.Itoa(c)
 	}
 	return strings.Join(parts, "/")
+}
+
+// HaveRecordID succeeds when the record in the body, where the body
+// carries one (at fields.data, or the body itself), has one of the IDs
+// want; a body without a record ID says nothing and passes.
+func HaveRecordID(want []string) types.GomegaMatcher {
+	return matcher(
+		func(o *Observation) string {
+			return fmt.Sprintf("the record's %s %s", o.Fields.ID, fmtIDs(want))
+		},
+		func(o *Observation) (bool, string) {
+			id, where := o.recordID()
+			if !id.Exists() || slices.Contains(want, id.String()) {
+				return true, ""
+			}
+			return false, fmt.Sprintf("%s %s", where, id.Raw)
+		})
 }

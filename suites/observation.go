@@ -28,7 +28,14 @@ type Observation struct {
 	Body   []byte
 	doc    gjson.Result
 	json   bool
+	// duplicates are the members the body carries twice; doc holds the
+	// last value of each, as standard JSON parsers read it.
+	duplicates []duplicate
 }
+
+// errorMembers are where an error body says why, by default, in the order
+// they are looked for (profiles.md §2).
+var errorMembers = []string{"error", "errors", "detail", "message", "title"}
 
 // Observe prepares the recorded response of ex for judging.
 func Observe(c *plan.Case, fields plan.Fields, resp *probe.Response) *Observation {
@@ -40,8 +47,26 @@ func Observe(c *plan.Case, fields plan.Fields, resp *probe.Response) *Observatio
 	if len(resp.Body) > 0 && utf8.Valid(resp.Body) && gjson.ValidBytes(resp.Body) {
 		o.json = true
 		o.doc = gjson.ParseBytes(resp.Body)
+		if o.duplicates = findDuplicates(o.doc); len(o.duplicates) > 0 {
+			o.doc = gjson.Parse(lastWins(o.doc, 0))
+		}
 	}
 	return o
+}
+
+// ErrorReason returns the member of an error body that says why, and its
+// value: the configured one, or the first present of errorMembers.
+func (o *Observation) ErrorReason() (member string, value gjson.Result) {
+	candidates := errorMembers
+	if o.Fields.ErrorBody != "" {
+		candidates = []string{o.Fields.ErrorBody}
+	}
+	for _, m := range candidates {
+		if v := o.Get(m); v.Exists() && truthy(v) {
+			return m, v
+		}
+	}
+	return "", gjson.Result{}
 }
 
 // IsJSON reports whether the body is valid JSON.
@@ -264,4 +289,20 @@ func setDiff(got, want []string) (extra, missing []string) {
 	sort.Strings(extra)
 	sort.Strings(missing)
 	return extra, missing
+}
+
+// recordID finds the ID of the one record a single-resource answer
+// carries: at fields.data (an object, or a list of one), else at fields.id
+// of the body itself.
+func (o *Observation) recordID() (gjson.Result, string) {
+	f := o.Fields
+	switch d := o.Get(f.Data); {
+	case d.IsObject():
+		return d.Get(f.ID), f.Data + "." + f.ID
+	case d.IsArray() && len(d.Array()) == 1:
+		return d.Array()[0].Get(f.ID), f.Data + ".0." + f.ID
+	case d.Exists():
+		return gjson.Result{}, ""
+	}
+	return o.Get(f.ID), f.ID
 }

@@ -66,7 +66,8 @@ type StatusCode string
 //     missing_ids: missing
 type Alternative struct {
 	Status []StatusCode   `yaml:"status"`
-	Body   map[string]any `yaml:"-"` // body check name → its value as written
+	Warn   string         `yaml:"warn,omitempty"` // accepted with this warning: who it misleads
+	Body   map[string]any `yaml:"-"`              // body check name → its value as written
 	codes  []int          // Status resolved against the profile
 	checks []boundCheck   // Body resolved against bodyChecks, in the table's order
 }
@@ -85,9 +86,15 @@ func (a *Alternative) UnmarshalYAML(node *yaml.Node) error {
 	*a = Alternative{Body: map[string]any{}}
 	for i := 0; i+1 < len(node.Content); i += 2 {
 		key, value := node.Content[i].Value, node.Content[i+1]
-		if key == "status" {
+		switch key {
+		case "status":
 			if err := value.Decode(&a.Status); err != nil {
 				return fmt.Errorf("line %d: status: a list of status codes or bad-request", value.Line)
+			}
+			continue
+		case "warn":
+			if err := value.Decode(&a.Warn); err != nil {
+				return fmt.Errorf("line %d: warn: a sentence that says who the answer misleads", value.Line)
 			}
 			continue
 		}
@@ -114,8 +121,15 @@ func (a *Alternative) ResultCodes() map[IDSet][]int {
 	return nil
 }
 
-// NeedsBody reports whether the alternative reads the body.
-func (a *Alternative) NeedsBody() bool { return len(a.checks) > 0 }
+// NeedsBody reports whether the alternative demands a JSON body.
+func (a *Alternative) NeedsBody() bool {
+	for _, c := range a.checks {
+		if !c.optional {
+			return true
+		}
+	}
+	return false
+}
 
 // Profile is one honest way of answering multi-ID requests: an expectation
 // per case kind. Profiles are data: built in as YAML, and definable or
@@ -131,8 +145,12 @@ type Profile struct {
 	Envelope *bool `yaml:"envelope,omitempty"`
 	// PartialContent marks a profile that answers 206 without a Range
 	// request on purpose: noted, not failed.
-	PartialContent *bool                        `yaml:"partial_content,omitempty"`
-	Cases          map[plan.Kind][]*Alternative `yaml:"cases"`
+	PartialContent *bool `yaml:"partial_content,omitempty"`
+	// Cases are the cells of list endpoints, and of every endpoint for the
+	// kinds its own section leaves out.
+	Cases map[plan.Kind][]*Alternative `yaml:"cases"`
+	// Single overrides cells for single-resource endpoints (/items/{id}).
+	Single map[plan.Kind][]*Alternative `yaml:"single,omitempty"`
 }
 
 // IsEnvelope reports whether the profile is of the ok-envelope school.
@@ -141,8 +159,37 @@ func (p *Profile) IsEnvelope() bool { return p.Envelope != nil && *p.Envelope }
 // UsesPartialContent reports whether the profile repurposes 206.
 func (p *Profile) UsesPartialContent() bool { return p.PartialContent != nil && *p.PartialContent }
 
-// Expect returns the alternatives for kind, or nil when the profile says nothing about it.
+// Expect returns the alternatives for kind on a list endpoint, or nil
+// when the profile says nothing about it.
 func (p *Profile) Expect(kind plan.Kind) []*Alternative { return p.Cases[kind] }
+
+// ExpectOn returns the alternatives for a case of kind on ep: the cell of
+// ep's kind of endpoint where the profile has one, else the list cell.
+func (p *Profile) ExpectOn(ep *plan.Endpoint, kind plan.Kind) []*Alternative {
+	if section := p.section(ep.KindOf()); section[kind] != nil {
+		return section[kind]
+	}
+	return p.Cases[kind]
+}
+
+// section returns the cells that override Cases for endpoints of kind k.
+func (p *Profile) section(k plan.EndpointKind) map[plan.Kind][]*Alternative {
+	if k == plan.KindSingle {
+		return p.Single
+	}
+	return nil
+}
+
+// cellTable is one table of cells of a profile and its key in the YAML.
+type cellTable struct {
+	key   string
+	cells *map[plan.Kind][]*Alternative
+}
+
+// tables lists every table of cells of p.
+func (p *Profile) tables() []cellTable {
+	return []cellTable{{"cases", &p.Cases}, {"single", &p.Single}}
+}
 
 // Profiles is a set of resolved profiles by name.
 type Profiles map[string]*Profile
@@ -194,6 +241,23 @@ func LoadProfiles(overrides map[string]*Profile) (Profiles, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := applyOverrides(raw, overrides); err != nil {
+		return nil, err
+	}
+	out := Profiles{}
+	for name, p := range raw {
+		if err := p.resolve(); err != nil {
+			return nil, fmt.Errorf("profiles.%s: %w", name, err)
+		}
+		out[name] = p
+	}
+	return out, nil
+}
+
+// applyOverrides merges the config file's profiles into raw: an entry
+// named like a built-in profile (and without base) overrides single cells
+// of it; any other entry is a house profile, which may start from a base.
+func applyOverrides(raw map[string]*Profile, overrides map[string]*Profile) error {
 	names := make([]string, 0, len(overrides))
 	for name := range overrides {
 		names = append(names, name)
@@ -202,10 +266,10 @@ func LoadProfiles(overrides map[string]*Profile) (Profiles, error) {
 	for _, name := range names {
 		o := overrides[name]
 		if o == nil {
-			return nil, fmt.Errorf("profiles.%s: empty profile", name)
+			return fmt.Errorf("profiles.%s: empty profile", name)
 		}
 		if !plan.ValidName(name) {
-			return nil, fmt.Errorf("profiles.%s: a profile name may hold only letters, digits, '.', '_' and '-'", name)
+			return fmt.Errorf("profiles.%s: a profile name may hold only letters, digits, '.', '_' and '-'", name)
 		}
 		base := o.Base
 		if base == "" {
@@ -217,7 +281,7 @@ func LoadProfiles(overrides map[string]*Profile) (Profiles, error) {
 		if base != "" {
 			b, ok := raw[base]
 			if !ok {
-				return nil, fmt.Errorf("profiles.%s.base: unknown profile %q (known: %s)", name, base, strings.Join(BuiltinNames(), ", "))
+				return fmt.Errorf("profiles.%s.base: unknown profile %q (known: %s)", name, base, strings.Join(BuiltinNames(), ", "))
 			}
 			*merged = *b.clone()
 			merged.Name = name
@@ -235,19 +299,18 @@ func LoadProfiles(overrides map[string]*Profile) (Profiles, error) {
 		if o.PartialContent != nil {
 			merged.PartialContent = o.PartialContent
 		}
-		for kind, alts := range o.Cases {
-			merged.Cases[kind] = alts
+		overrides := o.tables()
+		for i, t := range merged.tables() {
+			for kind, alts := range *overrides[i].cells {
+				if *t.cells == nil {
+					*t.cells = map[plan.Kind][]*Alternative{}
+				}
+				(*t.cells)[kind] = alts
+			}
 		}
 		raw[name] = merged
 	}
-	out := Profiles{}
-	for name, p := range raw {
-		if err := p.resolve(); err != nil {
-			return nil, fmt.Errorf("profiles.%s: %w", name, err)
-		}
-		out[name] = p
-	}
-	return out, nil
+	return nil
 }
 
 func decodeProfile(data []byte, source string) (*Profile, error) {
@@ -262,9 +325,12 @@ func decodeProfile(data []byte, source string) (*Profile, error) {
 
 func (p *Profile) clone() *Profile {
 	c := *p
-	c.Cases = make(map[plan.Kind][]*Alternative, len(p.Cases))
-	for k, alts := range p.Cases {
-		c.Cases[k] = slices.Clone(alts)
+	for _, t := range c.tables() {
+		cells := make(map[plan.Kind][]*Alternative, len(*t.cells))
+		for k, alts := range *t.cells {
+			cells[k] = slices.Clone(alts)
+		}
+		*t.cells = cells
 	}
 	c.BadRequest = slices.Clone(p.BadRequest)
 	return &c
@@ -280,41 +346,11 @@ func (p *Profile) resolve() error {
 			return fmt.Errorf("bad_request: %d is not a 4xx status", code)
 		}
 	}
-	for kind, alts := range p.Cases {
-		where := "cases." + string(kind)
-		if !kind.Valid() {
-			return fmt.Errorf("%s: unknown case (known: %s)", where, joinKinds())
-		}
-		if len(alts) == 0 {
-			return fmt.Errorf("%s: needs at least one alternative", where)
-		}
-		seen := map[int]bool{}
-		for i, alt := range alts {
-			at := fmt.Sprintf("%s[%d]", where, i)
-			if alt == nil {
-				return fmt.Errorf("%s: empty alternative", at)
+	for _, t := range p.tables() {
+		for kind, alts := range *t.cells {
+			if err := p.resolveCell(t.key+"."+string(kind), kind, alts); err != nil {
+				return err
 			}
-			resolved := *alt
-			codes, err := p.codes(alt.Status)
-			if err != nil {
-				return fmt.Errorf("%s.status: %w", at, err)
-			}
-			if len(codes) == 0 {
-				return fmt.Errorf("%s.status: needs at least one status", at)
-			}
-			for _, c := range codes {
-				if seen[c] {
-					// One status must select one alternative, or the
-					// verdict would depend on the order of the list.
-					return fmt.Errorf("%s.status: %d already selects an earlier alternative", at, c)
-				}
-				seen[c] = true
-			}
-			resolved.codes = codes
-			if resolved.checks, err = p.bindChecks(alt.Body); err != nil {
-				return fmt.Errorf("%s.%w", at, err)
-			}
-			alts[i] = &resolved
 		}
 	}
 	return nil
@@ -328,10 +364,19 @@ func (p *Profile) bindChecks(body map[string]any) ([]boundCheck, error) {
 			return nil, fmt.Errorf("%s: unknown body check (known: status, %s)", name, bodyCheckNames())
 		}
 	}
+	wanted := map[string]any{}
+	for name, v := range body {
+		wanted[name] = v
+		for _, implied := range lookupBodyCheck(name).implies {
+			if _, set := wanted[implied]; !set {
+				wanted[implied] = true
+			}
+		}
+	}
 	var bound []boundCheck
 	for i := range bodyChecks {
 		check := &bodyChecks[i]
-		v, ok := body[check.name]
+		v, ok := wanted[check.name]
 		if !ok {
 			continue
 		}
@@ -342,6 +387,45 @@ func (p *Profile) bindChecks(body map[string]any) ([]boundCheck, error) {
 		bound = append(bound, boundCheck{check, arg})
 	}
 	return bound, nil
+}
+
+// resolveCell checks one cell (at where) and resolves its alternatives in place.
+func (p *Profile) resolveCell(where string, kind plan.Kind, alts []*Alternative) error {
+	if !kind.Valid() {
+		return fmt.Errorf("%s: unknown case (known: %s)", where, joinKinds())
+	}
+	if len(alts) == 0 {
+		return fmt.Errorf("%s: needs at least one alternative", where)
+	}
+	seen := map[int]bool{}
+	for i, alt := range alts {
+		at := fmt.Sprintf("%s[%d]", where, i)
+		if alt == nil {
+			return fmt.Errorf("%s: empty alternative", at)
+		}
+		resolved := *alt
+		codes, err := p.codes(alt.Status)
+		if err != nil {
+			return fmt.Errorf("%s.status: %w", at, err)
+		}
+		if len(codes) == 0 {
+			return fmt.Errorf("%s.status: needs at least one status", at)
+		}
+		for _, c := range codes {
+			if seen[c] {
+				// One status must select one alternative, or the
+				// verdict would depend on the order of the list.
+				return fmt.Errorf("%s.status: %d already selects an earlier alternative", at, c)
+			}
+			seen[c] = true
+		}
+		resolved.codes = codes
+		if resolved.checks, err = p.bindChecks(alt.Body); err != nil {
+			return fmt.Errorf("%s.%w", at, err)
+		}
+		alts[i] = &resolved
+	}
+	return nil
 }
 
 func (p *Profile) codes(words []StatusCode) ([]int, error) {

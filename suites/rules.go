@@ -222,6 +222,36 @@ var rules = []Rule{
 		},
 	},
 	{
+		ID: "duplicate-member", Level: LevelFail, Source: "RFC 8259 §4",
+		Summary: "a member the judge reads occurs once in its JSON object",
+		Impact:  "clients disagree about which value counts (JavaScript, Python and Go read the last, others the first): the same answer says complete to one client and partial to another",
+		applies: func(o *Observation, _ *Profile) bool { return len(o.duplicates) > 0 },
+		check: func() types.GomegaMatcher {
+			return matcher(text("each member the judge reads once in its object"), func(o *Observation) (bool, string) {
+				read, _ := o.Duplicates()
+				if len(read) == 0 {
+					return true, ""
+				}
+				return false, describeDuplicates(read)
+			})
+		},
+	},
+	{
+		ID: "duplicate-member-unread", Level: LevelWarn, Source: "RFC 8259 §4",
+		Summary: "no member occurs twice in one JSON object",
+		Impact:  "clients that read the member get different values depending on their JSON parser",
+		applies: func(o *Observation, _ *Profile) bool { return len(o.duplicates) > 0 },
+		check: func() types.GomegaMatcher {
+			return matcher(text("each member once in its object"), func(o *Observation) (bool, string) {
+				_, unread := o.Duplicates()
+				if len(unread) == 0 {
+					return true, ""
+				}
+				return false, describeDuplicates(unread)
+			})
+		},
+	},
+	{
 		ID: "ratelimit-headers", Level: LevelInfo, Source: "draft-ietf-httpapi-ratelimit-headers",
 		Summary: "RateLimit / RateLimit-Policy and X-RateLimit-* headers, when present, are parsed and shown",
 		applies: func(o *Observation, _ *Profile) bool { return len(RateLimitHeaders(o.Header)) > 0 },

@@ -3,9 +3,7 @@ package plan
 import (
 	"fmt"
 	"net/url"
-	"path"
 	"strconv"
-	"strings"
 )
 
 // Build returns the plan for endpoints: every case kind for every endpoint,
@@ -99,18 +97,17 @@ func (b *builder) url(ids []string, withParam bool) string {
 	return d.URL(b.base)
 }
 
-// unknownURL is a sibling of the endpoint's path that cannot exist, so that
-// it reaches the same service behind a gateway that routes by prefix.
+// unknownURL is a path that cannot exist: the endpoint's own unknown_path,
+// or two random segments directly under the base URL. Never a sibling of
+// the endpoint's path, which a templated route (/users/{name}/{x}) would
+// answer, rightly, with 200 or 401 (profiles.md §1b).
 func (b *builder) unknownURL() string {
-	p := b.ep.Path
-	if i := strings.Index(p, placeholderID); i >= 0 {
-		p = p[:i]
+	if b.ep.UnknownPath != "" {
+		return (&Draft{Path: b.ep.UnknownPath}).URL(b.base)
 	}
-	dir := path.Dir(strings.TrimSuffix(p, "/"))
-	if dir == "." {
-		dir = "/"
-	}
-	return (&Draft{Path: path.Join(dir, "apiconform-unknown-"+b.opts.UnknownSuffix)}).URL(b.base)
+	r := b.opts.UnknownSuffix
+	half := len(r) / 2
+	return (&Draft{Path: "/apiconform-unknown-" + r[:half] + "/" + r[half:]}).URL(b.base)
 }
 
 // oversizedIDs returns n distinct IDs where it can: the configured ones

@@ -23,7 +23,10 @@ type Fields struct {
 	ResultStatus  string `yaml:"result_status" json:"result_status"`   // ResultStatus is an item's status, relative to one result.
 	ResultData    string `yaml:"result_data" json:"result_data"`       // ResultData is an item's record, relative to one result.
 	OK            string `yaml:"ok" json:"ok"`                         // OK is the envelope's success boolean.
-	Error         string `yaml:"error" json:"error"`                   // Error is the error code.
+	Error         string `yaml:"error" json:"error"`                   // Error is the error code of an envelope (and of a buried error).
+	// ErrorBody is where an error body says why; "" reads the first
+	// present of error, errors, detail, message and title.
+	ErrorBody string `yaml:"error_body" json:"error_body,omitempty"`
 }
 
 // DefaultFields returns the field paths of profiles.md §2.
@@ -49,25 +52,50 @@ func (f Fields) Or(fallback Fields) Fields {
 		ReturnedCount: pick(f.ReturnedCount, fallback.ReturnedCount), Results: pick(f.Results, fallback.Results),
 		ResultID: pick(f.ResultID, fallback.ResultID), ResultStatus: pick(f.ResultStatus, fallback.ResultStatus),
 		ResultData: pick(f.ResultData, fallback.ResultData), OK: pick(f.OK, fallback.OK), Error: pick(f.Error, fallback.Error),
+		ErrorBody: pick(f.ErrorBody, fallback.ErrorBody),
 	}
 }
 
+// EndpointKind says what an endpoint is asked (profiles.md §1a).
+type EndpointKind string
+
+// The endpoint kinds.
+const (
+	KindList   EndpointKind = "list"   // several IDs per request
+	KindSingle EndpointKind = "single" // one ID per request: /items/{id}
+)
+
 // Endpoint is one API endpoint under test, fully resolved.
 type Endpoint struct {
-	Name      string   `json:"name"`
-	Path      string   `json:"path"`
-	IDParam   string   `json:"id_param"`
-	IDStyle   IDStyle  `json:"id_style"`
-	Found     []string `json:"found,omitempty"`
-	Missing   []string `json:"missing,omitempty"`
-	Malformed []string `json:"malformed,omitempty"`
-	MaxIDs    int      `json:"max_ids,omitempty"`
-	Profile   string   `json:"profile"`
-	Fields    Fields   `json:"fields"`
+	Name      string       `json:"name"`
+	Kind      EndpointKind `json:"kind,omitempty"` // "": single for a one-ID encoding, else list
+	Path      string       `json:"path"`
+	IDParam   string       `json:"id_param"`
+	IDStyle   IDStyle      `json:"id_style"`
+	Found     []string     `json:"found,omitempty"`
+	Missing   []string     `json:"missing,omitempty"`
+	Malformed []string     `json:"malformed,omitempty"`
+	MaxIDs    int          `json:"max_ids,omitempty"`
+	// UnknownPath is the endpoint's own path that cannot exist ("": two
+	// random segments under the base URL).
+	UnknownPath string `json:"unknown_path,omitempty"`
+	Profile     string `json:"profile"`
+	Fields      Fields `json:"fields"`
 }
 
 // IsList reports whether the endpoint takes a list of IDs.
 func (e *Endpoint) IsList() bool { return !e.IDStyle.Encoding().Single() }
+
+// KindOf returns the endpoint's kind, derived from its encoding when unset.
+func (e *Endpoint) KindOf() EndpointKind {
+	switch {
+	case e.Kind != "":
+		return e.Kind
+	case e.IsList():
+		return KindList
+	}
+	return KindSingle
+}
 
 var labelSafe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 

@@ -56,7 +56,7 @@ func TestCommaStyleRequests(t *testing.T) {
 		Empty:           {"GET", "https://api.example/v1/items?id=", ""},
 		MissingParam:    {"GET", "https://api.example/v1/items", ""},
 		Oversized:       {"GET", "https://api.example/v1/items?id=2,3,1,999,1000", "2 3 1 999 1000"},
-		UnknownEndpoint: {"GET", "https://api.example/v1/apiconform-unknown-abc123", ""},
+		UnknownEndpoint: {"GET", "https://api.example/v1/apiconform-unknown-abc/123", ""},
 		WrongMethod:     {"DELETE", "https://api.example/v1/items?id=1,999", "1 999"},
 		AuthMissing:     {"GET", "https://api.example/v1/items?id=2,3", "2 3"},
 		AuthInvalid:     {"GET", "https://api.example/v1/items?id=2,3", "2 3"},
@@ -109,7 +109,7 @@ func TestPathStyleRequests(t *testing.T) {
 	if got := cases[Malformed].Request.URL; got != "https://api.example/v1/items/a%20b/detail" {
 		t.Errorf("malformed: %s", got)
 	}
-	if got := cases[UnknownEndpoint].Request.URL; got != "https://api.example/v1/apiconform-unknown-abc123" {
+	if got := cases[UnknownEndpoint].Request.URL; got != "https://api.example/v1/apiconform-unknown-abc/123" {
 		t.Errorf("unknown-endpoint: %s", got)
 	}
 	for _, kind := range []Kind{Found, Partial, MalformedMixed, Duplicate, Empty, MissingParam, Oversized} {
@@ -197,5 +197,21 @@ func TestNameFromPath(t *testing.T) {
 		if got := NameFromPath(path); got != want || !ValidName(got) {
 			t.Errorf("NameFromPath(%q) = %q, want %q", path, got, want)
 		}
+	}
+}
+
+// TestUnknownPathIsNeverASibling checks profiles.md §1b: the
+// unknown-endpoint path sits directly under the base URL, two segments
+// deep, never beside the endpoint's path where a templated route
+// (/users/{name}/{x}) would answer it; an endpoint may set its own.
+func TestUnknownPathIsNeverASibling(t *testing.T) {
+	ep := endpoint(StyleComma)
+	ep.Path = "/users/alice/orders"
+	if got := build(t, ep, Options{})[UnknownEndpoint].Request.URL; got != "https://api.example/v1/apiconform-unknown-abc/123" {
+		t.Errorf("unknown-endpoint: %s", got)
+	}
+	ep.UnknownPath = "/users/alice/orders/none/such/thing"
+	if got := build(t, ep, Options{})[UnknownEndpoint].Request.URL; got != "https://api.example/v1/users/alice/orders/none/such/thing" {
+		t.Errorf("unknown_path: %s", got)
 	}
 }

@@ -248,8 +248,7 @@ func (p *Prober) exchange(ctx context.Context, caseID string, r plan.Request) *E
 	defer resp.Body.Close()
 	body, readErr := io.ReadAll(io.LimitReader(resp.Body, p.opts.MaxBody+1))
 	ex.Response = &Response{
-		Status: resp.StatusCode, Proto: resp.Proto, Header: auth.RedactHeader(p.opts.Auth, resp.Header),
-		Body: redactBytes(p.opts.Auth, body), Size: int64(len(body)),
+		Status: resp.StatusCode, Proto: resp.Proto, Header: resp.Header, Body: body, Size: int64(len(body)),
 	}
 	switch {
 	case readErr != nil:
@@ -414,15 +413,4 @@ func hostOf(rawURL string) string {
 		return u.Host
 	}
 	return rawURL
-}
-
-// redactBytes replaces the secrets of m in body; the body is copied only
-// when it holds one.
-func redactBytes(m auth.Method, body []byte) []byte {
-	for _, sec := range m.Secrets() {
-		if sec.Value != "" && bytes.Contains(body, []byte(sec.Value)) {
-			return []byte(auth.Redact(m, string(body)))
-		}
-	}
-	return body
 }
