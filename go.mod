@@ -11,6 +11,7 @@ require (
 	golang.org/x/crypto/x509roots/fallback v0.0.0-20261030153154-30a33513ff6d
 	golang.org/x/mod v0.36.0
 	golang.org/x/net v0.56.0
+	golang.org/x/oauth2 v0.38.0
 )
 
 require (

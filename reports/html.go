@@ -351,7 +351,10 @@ func curlCommand(req Request, insecure bool) string {
 	for _, name := range SortedHeaderNames(req.Headers) {
 		b.WriteString(" \\\n  -H " + shellQuoteExpanding(name+": "+req.Headers[name]))
 	}
-	b.WriteString(" \\\n  " + shellQuote(req.URL))
+	if req.Body != "" {
+		b.WriteString(" \\\n  --data-raw " + shellQuoteExpanding(req.Body))
+	}
+	b.WriteString(" \\\n  " + shellQuoteExpanding(req.URL))
 	return b.String()
 }
 

@@ -194,6 +194,9 @@ func exchangeText(c Case) string {
 		for _, k := range SortedHeaderNames(c.Request.Headers) {
 			fmt.Fprintf(&b, "> %s: %s\n", k, c.Request.Headers[k])
 		}
+		if c.Request.Body != "" {
+			fmt.Fprintf(&b, ">\n%s\n", c.Request.Body)
+		}
 	}
 	if r := c.Response; r != nil {
 		fmt.Fprintf(&b, "< %d\n", r.Status)

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/apiconform/apiconform/suites"
 	"github.com/apiconform/apiconform/suites/auth"
@@ -38,6 +39,21 @@ var secretShapes = []struct {
 	{"credential", regexp.MustCompile(`(?i)(\b(?:bearer|basic|token|apikey|api-key)\s+)[A-Za-z0-9._~+/=-]{16,}`), 1},
 	{"url-password", regexp.MustCompile(`(://[^/\s:@]+:)[^/\s@]+@`), 1},
 }
+
+// LooksLikeSecret reports whether v is shaped like a credential: a known
+// key or token format, or a long run of random-looking characters.
+func LooksLikeSecret(v string) bool {
+	for _, shape := range secretShapes {
+		if shape.re.MatchString(v) {
+			return true
+		}
+	}
+	return randomLooking.MatchString(v) && strings.IndexFunc(v, unicode.IsDigit) >= 0 &&
+		strings.IndexFunc(v, unicode.IsUpper) >= 0 && strings.IndexFunc(v, unicode.IsLower) >= 0
+}
+
+// randomLooking is a run of 24 or more token characters.
+var randomLooking = regexp.MustCompile(`[A-Za-z0-9_+/=-]{24,}`)
 
 // Redactor replaces every secret of a run: the known values (tokens from
 // the environment), the values of sensitive headers, and anything shaped

@@ -80,6 +80,7 @@ type Request struct {
 	Method  string            `json:"method,omitempty"`
 	URL     string            `json:"url,omitempty"`
 	Headers map[string]string `json:"headers,omitempty"`
+	Body    string            `json:"body,omitempty"` // the JSON body of a POST
 }
 
 // Response is the answer with a capped body.
@@ -146,10 +147,10 @@ func (run *Run) NothingJudged() bool {
 
 func newCase(r *suites.Result) Case {
 	c := Case{
-		ID: r.Case.ID, Endpoint: r.Case.Endpoint.Name, Case: string(r.Case.Kind), Profile: r.Profile,
+		ID: r.Case.ID, Endpoint: r.Case.Endpoint.Name, Case: r.Case.Name(), Profile: r.Profile,
 		Outcome: r.Outcome, Labels: r.Case.Labels, Expected: r.Expected, ExpectedStatus: r.ExpectedStatus,
 		Failures: r.Failures, Warnings: r.Warnings, Notes: r.Notes, Impact: r.Impact(), Reason: r.Reason,
-		Request: Request{Method: r.Case.Request.Method, URL: r.Case.Request.URL},
+		Request: Request{Method: r.Case.Request.Method, URL: r.Case.Request.URL, Headers: r.Case.Request.Header, Body: r.Case.Request.Body},
 	}
 	if c.Failures == nil {
 		c.Failures = []suites.Finding{}
@@ -157,7 +158,7 @@ func newCase(r *suites.Result) Case {
 	if ex := r.Exchange; ex != nil {
 		c.Attempts = ex.Attempts
 		c.DurationMS = float64(ex.Duration.Microseconds()) / 1000
-		c.Request = Request{Method: ex.Request.Method, URL: ex.Request.URL, Headers: flatten(ex.Request.Header)}
+		c.Request = Request{Method: ex.Request.Method, URL: ex.Request.URL, Headers: flatten(ex.Request.Header), Body: ex.Request.Body}
 		if ex.Response != nil {
 			body := ex.Response.Body
 			truncated := ex.Response.Truncated

@@ -14,7 +14,9 @@ import (
 	"github.com/spf13/pflag"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/apiconform/apiconform/reports"
 	"github.com/apiconform/apiconform/suites"
+	"github.com/apiconform/apiconform/suites/auth"
 	"github.com/apiconform/apiconform/suites/httpsyntax"
 	"github.com/apiconform/apiconform/suites/plan"
 )
@@ -58,50 +60,15 @@ type Config struct {
 	Endpoints []EndpointConfig           `yaml:"endpoints"` // Endpoints lists the endpoints under test.
 	Profiles  map[string]*suites.Profile `yaml:"profiles"`  // Profiles defines house profiles or overrides cells of built-in ones.
 
+	Auth auth.Spec `yaml:"auth"` // Auth describes the credentials (type, variables); the token flags are a shorthand for bearer and header types.
+
 	ConfigFile string         `yaml:"-"` // ConfigFile is the YAML file that was loaded.
+	EnvShown   []auth.Secret  `yaml:"-"` // EnvShown are header values that came from the environment, shown by name in reports.
 	DryRun     bool           `yaml:"-"` // DryRun prints the plan and sends nothing.
 	Verbose    bool           `yaml:"-"` // Verbose adds notes, skipped cases and Ginkgo's own report.
 	Endpoint   EndpointConfig `yaml:"-"` // Endpoint is the endpoint described by flags or environment.
-}
-
-// EndpointConfig is one endpoint as the config file (or the flags) describe it.
-type EndpointConfig struct {
-	Name      string `yaml:"name"`      // Name labels the endpoint's cases (default: from the path).
-	Path      string `yaml:"path"`      // Path is joined to the base URL; "{id}" marks the ID of path style.
-	IDParam   string `yaml:"id_param"`  // IDParam is the query parameter carrying IDs.
-	IDStyle   string `yaml:"id_style"`  // IDStyle is comma, repeat or path.
-	Found     IDList `yaml:"found"`     // Found are IDs that exist.
-	Missing   IDList `yaml:"missing"`   // Missing are IDs that do not exist.
-	Malformed IDList `yaml:"malformed"` // Malformed are syntactically invalid IDs.
-	MaxIDs    int    `yaml:"max_ids"`   // MaxIDs is the longest list the endpoint accepts (0: unknown).
-	// UnknownPath is a path that cannot exist for the unknown-endpoint case
-	// (default: two random segments directly under the base URL).
-	UnknownPath string      `yaml:"unknown_path"`
-	Profile     string      `yaml:"profile"` // Profile overrides the run's profile for this endpoint.
-	Fields      plan.Fields `yaml:"fields"`  // Fields override the gjson paths for this endpoint.
-}
-
-// IDList is a list of IDs that YAML may write as numbers or strings.
-type IDList []string
-
-// UnmarshalYAML accepts a sequence of scalars or a single scalar.
-func (l *IDList) UnmarshalYAML(node *yaml.Node) error {
-	switch node.Kind {
-	case yaml.ScalarNode:
-		*l = IDList{node.Value}
-		return nil
-	case yaml.SequenceNode:
-		out := make(IDList, 0, len(node.Content))
-		for _, n := range node.Content {
-			if n.Kind != yaml.ScalarNode {
-				return fmt.Errorf("line %d: an ID must be a number or a string", n.Line)
-			}
-			out = append(out, n.Value)
-		}
-		*l = out
-		return nil
-	}
-	return fmt.Errorf("line %d: expected a list of IDs", node.Line)
+	Headers    []string       `yaml:"-"` // Headers are --header 'Name: value' of the flags' endpoint.
+	QueryPairs []string       `yaml:"-"` // QueryPairs are --query name=value of the flags' endpoint.
 }
 
 // Defaults returns the built-in defaults.
@@ -141,7 +108,7 @@ func usageOf(err error) error { return &UsageError{Msg: err.Error(), Err: err} }
 
 // endpointFlags are the flags that describe the single endpoint of a
 // flags-only run (or override the single endpoint of a config file).
-var endpointFlags = []string{"path", "name", "id-param", "id-style", "found", "missing", "malformed", "max-ids", "unknown-path"}
+var endpointFlags = []string{"path", "name", "id-param", "id-style", "found", "missing", "malformed", "max-ids", "unknown-path", "header", "query"}
 
 // runFlags defines the flags of `run` (and `detect`) on fs, bound to c,
 // with c's current values as defaults.
@@ -157,6 +124,8 @@ func runFlags(fs *pflag.FlagSet, c *Config) {
 	fs.StringSliceVar((*[]string)(&c.Endpoint.Missing), "missing", c.Endpoint.Missing, "IDs that do not exist (comma-separated)")
 	fs.StringSliceVar((*[]string)(&c.Endpoint.Malformed), "malformed", c.Endpoint.Malformed, "syntactically invalid IDs (comma-separated)")
 	fs.IntVar(&c.Endpoint.MaxIDs, "max-ids", c.Endpoint.MaxIDs, "longest ID list the endpoint accepts; enables the oversized case")
+	fs.StringArrayVar(&c.Headers, "header", c.Headers, "header sent with every case, 'Name: value' (repeatable); credentials go in --token-env or auth:")
+	fs.StringArrayVar(&c.QueryPairs, "query", c.QueryPairs, "fixed query parameter sent with every case, name=value (repeatable), e.g. api-version=2025-01-01")
 	fs.StringVar(&c.Endpoint.UnknownPath, "unknown-path", c.Endpoint.UnknownPath, "path that cannot exist, for the unknown-endpoint case (default: /apiconform-unknown-R/R under the base URL)")
 	fs.StringVar(&c.ReportDir, "report-dir", c.ReportDir, "directory for junit.xml, results.json and the other reports")
 	fs.StringVar(&c.LabelFilter, "label-filter", c.LabelFilter, "select cases by label, e.g. 'case:partial || auth' (labels: case:KIND, endpoint:NAME, profile:NAME, id-set, routing, auth, rate-limit)")
@@ -208,7 +177,7 @@ func LoadConfig(args []string, lookupEnv func(string) (string, bool), newFlags f
 
 	cfg := Defaults()
 	if path != "" {
-		if err := loadFile(path, &cfg); err != nil {
+		if err := loadFile(path, &cfg, lookupEnv); err != nil {
 			return nil, err
 		}
 		cfg.ConfigFile = path
@@ -253,25 +222,58 @@ func LoadConfig(args []string, lookupEnv func(string) (string, bool), newFlags f
 	return &cfg, nil
 }
 
-func loadFile(path string, cfg *Config) error {
+func loadFile(path string, cfg *Config, lookup func(string) (string, bool)) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return usagef("--config %s: %s", path, errors.Unwrap(err))
 	}
-	return decodeConfig(data, path, cfg)
+	return decodeConfig(data, path, cfg, lookup)
 }
 
 // decodeConfig reads a config file's YAML into cfg; path names it in errors.
-func decodeConfig(data []byte, path string, cfg *Config) error {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(cfg); err != nil {
+func decodeConfig(data []byte, path string, cfg *Config, lookup func(string) (string, bool)) error {
+	if err := checkKnownFields(data); err != nil {
 		if errors.Is(err, io.EOF) {
 			return usagef("--config %s: the file is empty", path)
 		}
 		return usagef("--config %s: %s", path, yamlMessage(err))
 	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return usagef("--config %s: %s", path, yamlMessage(err))
+	}
+	shown, err := expandEnv(&doc, lookup)
+	if err != nil {
+		return usagef("--config %s: %s", path, err)
+	}
+	if err := doc.Decode(cfg); err != nil {
+		return usagef("--config %s: %s", path, yamlMessage(err))
+	}
+	cfg.EnvShown = shown
 	return nil
+}
+
+// checkKnownFields decodes data strictly, for unknown keys and wrong
+// types; a value that is a ${NAME} reference is checked once expanded.
+func checkKnownFields(data []byte) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	var probe Config
+	err := dec.Decode(&probe)
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		return err
+	}
+	var kept []string
+	for _, e := range te.Errors {
+		if !strings.Contains(e, "`${") && !strings.Contains(e, "${") {
+			kept = append(kept, e)
+		}
+	}
+	if len(kept) == 0 {
+		return nil
+	}
+	return &yaml.TypeError{Errors: kept}
 }
 
 // yamlMessage folds a YAML error into one line naming the key and line.
@@ -289,6 +291,9 @@ func yamlMessage(err error) string {
 func (c *Config) mergeFlagEndpoint(set map[string]bool) error {
 	if len(set) == 0 {
 		return nil
+	}
+	if err := c.flagRequestParts(); err != nil {
+		return err
 	}
 	switch len(c.Endpoints) {
 	case 0:
@@ -316,6 +321,10 @@ func (c *Config) mergeFlagEndpoint(set map[string]bool) error {
 				ep.MaxIDs = f.MaxIDs
 			case "unknown-path":
 				ep.UnknownPath = f.UnknownPath
+			case "header":
+				ep.Headers = f.Headers
+			case "query":
+				ep.Query = f.Query
 			}
 		}
 	default:
@@ -351,38 +360,8 @@ func (c *Config) Resolve() (*Resolved, error) {
 	if u.RawQuery != "" || u.Fragment != "" {
 		return nil, usagef("--base-url %q: must not carry a query or fragment", c.BaseURL)
 	}
-	if c.Timeout <= 0 {
-		return nil, usagef("--timeout %s: must be positive", c.Timeout)
-	}
-	if c.Wait < 0 {
-		return nil, usagef("--wait %s: must not be negative", c.Wait)
-	}
-	if c.WaitPath != "" && (!strings.HasPrefix(c.WaitPath, "/") || strings.Contains(c.WaitPath, "#")) {
-		return nil, usagef("--wait-path %q: must start with / and carry no fragment", c.WaitPath)
-	}
-	if c.Concurrency < 1 || c.Concurrency > 256 {
-		return nil, usagef("--concurrency %d: must be between 1 and 256", c.Concurrency)
-	}
-	if c.MaxBody < 1 {
-		return nil, usagef("--max-body %d: must be at least 1 byte", c.MaxBody)
-	}
-	if c.Retries < 0 || c.Retries > 10 {
-		return nil, usagef("--retries %d: must be between 0 and 10", c.Retries)
-	}
-	if c.MaxRPS != 0 && !(c.MaxRPS >= 0.01 && c.MaxRPS <= 1e6) {
-		return nil, usagef("--max-rps %g: must be 0 (no cap) or between 0.01 and 1000000", c.MaxRPS)
-	}
-	if c.Deadline < 0 {
-		return nil, usagef("--deadline %s: must not be negative (0: no deadline)", c.Deadline)
-	}
-	if c.RateLimitBurst < 0 || c.RateLimitBurst > 100000 {
-		return nil, usagef("--rate-limit-burst %d: must be between 0 and 100000", c.RateLimitBurst)
-	}
-	if c.RetryAfterMax < 0 {
-		return nil, usagef("--retry-after-max %s: must not be negative", c.RetryAfterMax)
-	}
-	if m := c.WrongMethod; m != "" && !httpsyntax.IsMethod(m) {
-		return nil, usagef("--wrong-method %q: not an HTTP method", m)
+	if err := c.checkLimits(); err != nil {
+		return nil, err
 	}
 	if c.ReportDir == "" {
 		return nil, usagef("--report-dir must not be empty")
@@ -418,73 +397,104 @@ func (c *Config) Resolve() (*Resolved, error) {
 		seen[ep.Name] = true
 		r.Endpoints = append(r.Endpoints, ep)
 	}
+	if err := c.checkWrongMethod(r.Endpoints); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
-
-func (ec EndpointConfig) resolve(fields plan.Fields, profile string, profiles suites.Profiles) (*plan.Endpoint, error) {
-	ep := &plan.Endpoint{
-		Name: ec.Name, Path: ec.Path, IDParam: ec.IDParam, IDStyle: plan.IDStyle(ec.IDStyle),
-		Found: ec.Found, Missing: ec.Missing, Malformed: ec.Malformed, MaxIDs: ec.MaxIDs, UnknownPath: ec.UnknownPath,
-		Profile: ec.Profile, Fields: ec.Fields.Or(fields),
-	}
-	if ep.IDParam == "" {
-		ep.IDParam = "id"
-	}
-	if ep.IDStyle == "" {
-		ep.IDStyle = plan.StyleComma
-	}
-	if ep.Profile == "" {
-		ep.Profile = profile
-	}
-	switch {
-	case ep.Path == "" || !strings.HasPrefix(ep.Path, "/"):
-		return nil, fmt.Errorf("path %q: must start with /", ep.Path)
-	case strings.ContainsAny(ep.Path, "?#"):
-		return nil, fmt.Errorf("path %q: must not carry a query or fragment", ep.Path)
-	case !ep.IDStyle.Valid():
-		return nil, fmt.Errorf("id_style %q: must be comma, repeat or path", ep.IDStyle)
-	case ep.IDStyle != plan.StylePath && strings.Contains(ep.Path, "{id}"):
-		return nil, fmt.Errorf("path %q has {id}: use id_style path (--id-style path)", ep.Path)
-	case ep.UnknownPath != "" && (!strings.HasPrefix(ep.UnknownPath, "/") || strings.Contains(ep.UnknownPath, "#")):
-		return nil, fmt.Errorf("unknown_path %q: must start with / and carry no fragment", ep.UnknownPath)
-	case ep.MaxIDs < 0:
-		return nil, fmt.Errorf("max_ids %d: must not be negative", ep.MaxIDs)
-	case ep.MaxIDs > maxMaxIDs:
-		return nil, fmt.Errorf("max_ids %d: at most %d (the oversized case sends max_ids + 1 IDs in one URL)", ep.MaxIDs, maxMaxIDs)
-	case ep.MaxIDs > 0 && len(ep.Found) > ep.MaxIDs:
-		return nil, fmt.Errorf("found lists %d IDs but max_ids is %d: the found case itself would be oversized", len(ep.Found), ep.MaxIDs)
-	}
-	if _, ok := profiles[ep.Profile]; !ok {
-		return nil, fmt.Errorf("profile %q: unknown profile (known: %s)", ep.Profile, strings.Join(profiles.Names(), ", "))
-	}
-	if ep.Name == "" {
-		ep.Name = plan.NameFromPath(ep.Path)
-	}
-	if !plan.ValidName(ep.Name) {
-		return nil, fmt.Errorf("name %q: may hold only letters, digits, '.', '_' and '-'", ep.Name)
-	}
-	for what, ids := range map[string][]string{"found": ep.Found, "missing": ep.Missing, "malformed": ep.Malformed} {
-		for _, id := range ids {
-			if id == "" && what != "malformed" {
-				return nil, fmt.Errorf("%s: an ID must not be empty", what)
-			}
-		}
-	}
-	for _, id := range ep.Found {
-		if slices.Contains(ep.Missing, id) {
-			return nil, fmt.Errorf("ID %q is listed as both found and missing", id)
-		}
-	}
-	return ep, nil
-}
-
-// maxMaxIDs bounds max_ids: a URL with more IDs is far beyond any
-// server's limit, and building it would only cost memory.
-const maxMaxIDs = 100000
 
 func orFlags(file string) string {
 	if file == "" {
 		return "(flags)"
 	}
 	return file
+}
+
+// flagRequestParts reads --header and --query into the flags' endpoint.
+func (c *Config) flagRequestParts() error {
+	for _, h := range c.Headers {
+		name, value, ok := strings.Cut(h, ":")
+		if !ok {
+			return usagef("--header %q: write it as 'Name: value'", h)
+		}
+		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+		if reports.LooksLikeSecret(value) {
+			return usagef("--header %s: the value looks like a secret; secrets never go in flags: name the variable that holds it with --token-env (or auth: in the config file)", name)
+		}
+		if err := checkHeader(name, value); err != nil {
+			return usagef("--header %s: %s", name, err)
+		}
+		if c.Endpoint.Headers == nil {
+			c.Endpoint.Headers = map[string]string{}
+		}
+		c.Endpoint.Headers[name] = value
+	}
+	for _, q := range c.QueryPairs {
+		name, value, ok := strings.Cut(q, "=")
+		if !ok || name == "" {
+			return usagef("--query %q: write it as name=value", q)
+		}
+		if c.Endpoint.Query == nil {
+			c.Endpoint.Query = map[string]string{}
+		}
+		c.Endpoint.Query[name] = value
+	}
+	return nil
+}
+
+// checkWrongMethod refuses a wrong-method case that would send a method
+// the endpoints allow: GET and HEAD are reads every endpoint answers, and
+// an endpoint's own method is the one it expects.
+func (c *Config) checkWrongMethod(endpoints []*plan.Endpoint) error {
+	m := c.WrongMethod
+	if m == "" {
+		return nil
+	}
+	if m == "GET" || m == "HEAD" {
+		return usagef("--wrong-method %s: a read that every endpoint allows; give a method the endpoints refuse, e.g. DELETE", m)
+	}
+	for _, ep := range endpoints {
+		if ep.MethodOf() == m {
+			return usagef("--wrong-method %s: endpoint %s uses %s itself; give a method it refuses, e.g. DELETE", m, ep.Name, m)
+		}
+	}
+	return nil
+}
+
+// checkLimits range-checks the settings that bound a run.
+func (c *Config) checkLimits() error {
+	if c.Timeout <= 0 {
+		return usagef("--timeout %s: must be positive", c.Timeout)
+	}
+	if c.Wait < 0 {
+		return usagef("--wait %s: must not be negative", c.Wait)
+	}
+	if c.WaitPath != "" && (!strings.HasPrefix(c.WaitPath, "/") || strings.Contains(c.WaitPath, "#")) {
+		return usagef("--wait-path %q: must start with / and carry no fragment", c.WaitPath)
+	}
+	if c.Concurrency < 1 || c.Concurrency > 256 {
+		return usagef("--concurrency %d: must be between 1 and 256", c.Concurrency)
+	}
+	if c.MaxBody < 1 {
+		return usagef("--max-body %d: must be at least 1 byte", c.MaxBody)
+	}
+	if c.Retries < 0 || c.Retries > 10 {
+		return usagef("--retries %d: must be between 0 and 10", c.Retries)
+	}
+	if c.MaxRPS != 0 && !(c.MaxRPS >= 0.01 && c.MaxRPS <= 1e6) {
+		return usagef("--max-rps %g: must be 0 (no cap) or between 0.01 and 1000000", c.MaxRPS)
+	}
+	if c.Deadline < 0 {
+		return usagef("--deadline %s: must not be negative (0: no deadline)", c.Deadline)
+	}
+	if c.RateLimitBurst < 0 || c.RateLimitBurst > 100000 {
+		return usagef("--rate-limit-burst %d: must be between 0 and 100000", c.RateLimitBurst)
+	}
+	if c.RetryAfterMax < 0 {
+		return usagef("--retry-after-max %s: must not be negative", c.RetryAfterMax)
+	}
+	if m := c.WrongMethod; m != "" && !httpsyntax.IsMethod(m) {
+		return usagef("--wrong-method %q: not an HTTP method", m)
+	}
+	return nil
 }

@@ -184,3 +184,67 @@ func TestHelpExitsZero(t *testing.T) {
 		t.Fatalf("version: exit %d %q", res.code, res.stdout)
 	}
 }
+
+// TestRequestShapeKeysAreChecked gives each new endpoint key a bad value:
+// exit 2, one line naming the key.
+func TestRequestShapeKeysAreChecked(t *testing.T) {
+	for name, tc := range map[string]struct{ yaml, want string }{
+		"kind":            {"kind: batch", `kind "batch"`},
+		"method":          {"method: get it", `method "get it"`},
+		"id style":        {"id_style: semicolon", "id_style"},
+		"body style GET":  {"id_style: body", "id_style body"},
+		"template":        {"id_style: template", "id_template"},
+		"id_json":         {"id_json: float", "id_json"},
+		"body not JSON":   {"method: POST\n    body: '{\"ids\": ['", "body"},
+		"header name":     {`headers: {"X Org": a}`, "headers.X Org"},
+		"header secret":   {`headers: {X-Api-Key: "sk_live_4eC39HqLyjWDarjtT1zdp7dc"}`, "looks like a secret"},
+		"authorization":   {`headers: {Authorization: "Bearer ${TOKEN}"}`, "headers.Authorization"},
+		"query control":   {"query: {v: \"a\\nb\"}", "query.v"},
+		"param name":      {"params: [{value: x}]", "params[0].name"},
+		"param in":        {"params: [{name: q, in: cookie, value: x}]", "params[0].in"},
+		"param type":      {"params: [{name: q, type: colour, value: x}]", "params[0].type"},
+		"param twice":     {"query: {q: a}\n    params: [{name: q, value: x}]", "params[0].name"},
+		"search no param": {"kind: search", "kind search"},
+		"unset variable":  {"headers: {X-Org: \"${NO_SUCH_ORG}\"}", "${NO_SUCH_ORG} is not set"},
+		"ID with newline": {"found: [\"2\\n3\"]", "control character"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			file := writeFile(t, "c.yaml", "base_url: http://127.0.0.1:9\nendpoints:\n  - path: /items\n    "+tc.yaml+"\n")
+			res := runMain(t, map[string]string{"TOKEN": "x"}, "run", "--config", file)
+			msg := strings.TrimSpace(res.stderr)
+			if res.code != ExitUsage || !strings.Contains(msg, tc.want) || strings.Contains(msg, "\n") {
+				t.Fatalf("exit %d, stderr %q; want exit 2 and one line naming %q", res.code, msg, tc.want)
+			}
+		})
+	}
+	for name, tc := range map[string]struct{ yaml, want string }{
+		"auth type":      {"auth: {type: kerberos}", "auth.type"},
+		"auth variable":  {"auth: {type: basic, username_env: U, password_env: NO_SUCH_PASSWORD}", "auth.password_env"},
+		"auth token url": {"auth: {type: oauth2, token_url: /token, client_id_env: U, client_secret_env: S}", "auth.token_url"},
+		"wrong method":   {"wrong_method: GET", "--wrong-method GET"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			file := writeFile(t, "c.yaml", "base_url: http://127.0.0.1:9\n"+tc.yaml+"\nendpoints:\n  - path: /items\n")
+			res := runMain(t, map[string]string{"U": "alice", "S": "secret-value-123"}, "run", "--config", file)
+			msg := strings.TrimSpace(res.stderr)
+			if res.code != ExitUsage || !strings.Contains(msg, tc.want) {
+				t.Fatalf("exit %d, stderr %q; want exit 2 naming %q", res.code, msg, tc.want)
+			}
+		})
+	}
+}
+
+// TestHeaderAndQueryFlags: the single-endpoint flags gain --header and
+// --query; a header that looks like a secret is refused without echoing it.
+func TestHeaderAndQueryFlags(t *testing.T) {
+	res := runMain(t, nil, "run", "--base-url", "http://127.0.0.1:9", "--path", "/items", "--found", "2,3",
+		"--header", "X-Org: example", "--query", "api-version=2025-01-01", "--dry-run", "--label-filter", "case:found")
+	if !strings.Contains(res.stdout, "items?api-version=2025-01-01&id=2,3 [X-Org: example]") {
+		t.Errorf("--dry-run does not show the header and the query:\n%s", res.stdout)
+	}
+	const secret = "ghp_0123456789abcdefghijABCDEFGHIJ0123456789"
+	res = runMain(t, nil, "run", "--base-url", "http://127.0.0.1:9", "--path", "/items", "--found", "2,3", "--header", "X-Token: "+secret)
+	if res.code != ExitUsage || strings.Contains(res.stderr, secret) || !strings.Contains(res.stderr, "looks like a secret") {
+		t.Errorf("exit %d, stderr %q", res.code, res.stderr)
+	}
+}

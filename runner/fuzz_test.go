@@ -59,7 +59,7 @@ func FuzzConfigFile(f *testing.F) {
 	f.Add([]byte("profiles:\n  house:\n    base: lenient\n    cases:\n      partial:\n        - status: [207]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		cfg := Defaults()
-		if err := decodeConfig(data, "fuzz.yaml", &cfg); err != nil {
+		if err := decodeConfig(data, "fuzz.yaml", &cfg, func(string) (string, bool) { return "", false }); err != nil {
 			expectUsageError(t, err)
 			return
 		}

@@ -42,15 +42,15 @@ func Prepare(cfg *Config, env Env) (*Job, error) {
 	if err != nil {
 		return nil, err
 	}
-	creds, err := credentials(cfg, env)
-	if err != nil {
-		return nil, err
-	}
 	tlsConfig, err := probe.TLSConfig(cfg.CACert, cfg.Insecure)
 	if err != nil {
 		return nil, usagef("--ca-cert %s: %s", cfg.CACert, err)
 	}
 	proxy, err := proxyFromEnv(env.getenv, cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	creds, err := credentials(cfg, env, probe.OutOfBandClient(tlsConfig, proxy, cfg.Timeout))
 	if err != nil {
 		return nil, err
 	}
@@ -97,19 +97,39 @@ func Prepare(cfg *Config, env Env) (*Job, error) {
 
 // credentials reads the credentials the config names from the
 // environment. Their values never leave the prober.
-func credentials(cfg *Config, env Env) (auth.Method, error) {
-	spec := auth.Spec{Type: "bearer", Header: cfg.AuthHeader, Scheme: cfg.AuthScheme, TokenEnv: cfg.TokenEnv, ForbiddenTokenEnv: cfg.ForbiddenTokenEnv}
-	if cfg.TokenEnv == "" {
-		spec.Type = ""
-	} else if cfg.AuthScheme == "" {
-		spec.Type = "header" // --auth-scheme "": a raw key in the header
-	}
-	m, err := auth.New(spec, env.getenv)
+func credentials(cfg *Config, env Env, client *http.Client) (auth.Method, error) {
+	spec, fromFile := cfg.authSpec()
+	m, err := auth.NewWith(spec, env.getenv, client)
 	var fe *auth.FieldError
-	if errors.As(err, &fe) {
+	switch {
+	case errors.As(err, &fe) && fromFile:
+		return nil, usagef("auth.%s", fe.Error())
+	case errors.As(err, &fe):
 		return nil, usagef("%s", authFlagError(fe))
 	}
 	return m, err
+}
+
+// authSpec returns the credentials the run describes: the config file's
+// auth: block, or the token flags (--token-env, --auth-header,
+// --auth-scheme), which are a shorthand for the bearer and header types.
+// fromFile says whether the auth: block described them.
+func (c *Config) authSpec() (spec auth.Spec, fromFile bool) {
+	if c.Auth.Type != "" {
+		spec = c.Auth
+		if spec.TokenEnv == "" {
+			spec.TokenEnv, spec.ForbiddenTokenEnv = c.TokenEnv, c.ForbiddenTokenEnv
+		}
+		return spec, true
+	}
+	if c.TokenEnv == "" {
+		return auth.Spec{}, false
+	}
+	spec = auth.Spec{Type: "bearer", Header: c.AuthHeader, Scheme: c.AuthScheme, TokenEnv: c.TokenEnv, ForbiddenTokenEnv: c.ForbiddenTokenEnv}
+	if c.AuthScheme == "" {
+		spec.Type = "header" // --auth-scheme "": a raw key in the header
+	}
+	return spec, false
 }
 
 // authFlags are the flags that set the fields of an auth.Spec.

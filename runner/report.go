@@ -78,5 +78,6 @@ func (j *Job) redactor() *reports.Redactor {
 	cfg := j.Resolved.Config
 	r := reports.NewRedactor(nil, append([]string{cfg.AuthHeader}, cfg.RedactHeaders...))
 	r.Show(j.Credentials.Secrets())
+	r.Show(cfg.EnvShown)
 	return r
 }

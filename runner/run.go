@@ -14,6 +14,7 @@ import (
 
 	"github.com/apiconform/apiconform/reports"
 	"github.com/apiconform/apiconform/suites"
+	"github.com/apiconform/apiconform/suites/auth"
 	"github.com/apiconform/apiconform/suites/plan"
 	"github.com/apiconform/apiconform/suites/probe"
 )
@@ -102,8 +103,31 @@ func (j *Job) probeWithin(ctx context.Context, env Env) (exchanges map[string]*p
 			fmt.Fprintf(env.Stderr, "apiconform: %s; probing anyway\n", err)
 		}
 	}
+	if err := auth.Prepare(probeCtx, j.Credentials); err != nil && probeCtx.Err() == nil {
+		// No credentials, no verdict: every case is inconclusive, and
+		// nothing is sent with credentials the API would refuse.
+		fmt.Fprintf(env.Stderr, "apiconform: %s; no case was sent\n", err)
+		return j.unsent(err), false
+	}
 	exchanges = j.probe(probeCtx, prober)
 	return exchanges, ctx.Err() == nil && probeCtx.Err() != nil
+}
+
+// unsent records, for every runnable case, that it was not sent because
+// the run's credentials could not be obtained.
+func (j *Job) unsent(err error) map[string]*probe.Exchange {
+	out := map[string]*probe.Exchange{}
+	for _, c := range j.Plan.Cases {
+		if c.Skipped() {
+			continue
+		}
+		out[c.ID] = &probe.Exchange{
+			CaseID:  c.ID,
+			Request: probe.RecordedRequest{Method: c.Request.Method, URL: c.Request.URL, Body: c.Request.Body},
+			Err:     &probe.TransportError{Fault: probe.FaultAuth, URL: c.Request.URL, Message: "not sent: the credentials could not be obtained: " + err.Error()},
+		}
+	}
+	return out
 }
 
 // waitURL is what --wait asks: the base URL, or --wait-path under it.

@@ -1,6 +1,10 @@
 package runner
 
 import (
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,11 +35,32 @@ func assertNoSecrets(t *testing.T, res runResult, secrets ...string) {
 	}
 	for name, text := range texts {
 		for _, s := range secrets {
-			if strings.Contains(text, s) {
-				t.Errorf("%s contains a secret value", name)
+			for form, encoded := range secretForms(s) {
+				if strings.Contains(text, encoded) {
+					t.Errorf("%s contains a secret value (%s)", name, form)
+				}
 			}
 		}
 	}
+}
+
+// secretForms are the shapes a secret can leave in: as is, and encoded
+// the ways servers echo it.
+func secretForms(s string) map[string]string {
+	var unicode strings.Builder
+	for _, r := range s {
+		fmt.Fprintf(&unicode, "\\u%04x", r)
+	}
+	forms := map[string]string{
+		"plain": s, "base64": base64.StdEncoding.EncodeToString([]byte(s)), "base64url": base64.RawURLEncoding.EncodeToString([]byte(s)),
+		"url-encoded": url.QueryEscape(s), "hex": hex.EncodeToString([]byte(s)), "JSON \\u escapes": unicode.String(),
+	}
+	if len(s) < 12 {
+		// The base64 of a short value is short too: keep the forms that
+		// cannot occur by chance.
+		delete(forms, "base64url")
+	}
+	return forms
 }
 
 // TestTokensNeverAppearInOutput runs every case, the burst included, in

@@ -68,9 +68,9 @@ func Judge(in Input) ([]*Result, error) {
 		for i := range s.Cases {
 			c := &s.Cases[i]
 			r := &Result{Case: c, Suite: s.Name, Profile: s.Profile.Name, Exchange: in.Exchanges[c.ID]}
-			k := key(s.Name, string(c.Kind))
+			k := key(s.Name, c.Name())
 			if byNode[k] != nil {
-				return nil, fmt.Errorf("suite %q lists case %s twice", s.Name, c.Kind)
+				return nil, fmt.Errorf("suite %q lists case %s twice", s.Name, c.Name())
 			}
 			byNode[k] = r
 			results = append(results, r)
@@ -85,8 +85,8 @@ func Judge(in Input) ([]*Result, error) {
 		ginkgo.Describe(s.Name, func() {
 			for i := range s.Cases {
 				c := &s.Cases[i]
-				j := &caseJudge{res: byNode[key(s.Name, string(c.Kind))], profile: s.Profile, strictWarnings: in.StrictWarnings}
-				ginkgo.It(string(c.Kind), ginkgo.Label(c.Labels...), j.run)
+				j := &caseJudge{res: byNode[key(s.Name, c.Name())], profile: s.Profile, strictWarnings: in.StrictWarnings}
+				ginkgo.It(c.Name(), ginkgo.Label(c.Labels...), j.run)
 			}
 		})
 	}

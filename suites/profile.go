@@ -151,6 +151,9 @@ type Profile struct {
 	Cases map[plan.Kind][]*Alternative `yaml:"cases"`
 	// Single overrides cells for single-resource endpoints (/items/{id}).
 	Single map[plan.Kind][]*Alternative `yaml:"single,omitempty"`
+	// Filter overrides cells for list endpoints whose ID parameter is an
+	// optional filter on a collection.
+	Filter map[plan.Kind][]*Alternative `yaml:"filter,omitempty"`
 }
 
 // IsEnvelope reports whether the profile is of the ok-envelope school.
@@ -166,16 +169,19 @@ func (p *Profile) Expect(kind plan.Kind) []*Alternative { return p.Cases[kind] }
 // ExpectOn returns the alternatives for a case of kind on ep: the cell of
 // ep's kind of endpoint where the profile has one, else the list cell.
 func (p *Profile) ExpectOn(ep *plan.Endpoint, kind plan.Kind) []*Alternative {
-	if section := p.section(ep.KindOf()); section[kind] != nil {
+	if section := p.section(ep); section[kind] != nil {
 		return section[kind]
 	}
 	return p.Cases[kind]
 }
 
-// section returns the cells that override Cases for endpoints of kind k.
-func (p *Profile) section(k plan.EndpointKind) map[plan.Kind][]*Alternative {
-	if k == plan.KindSingle {
+// section returns the cells that override Cases for endpoint ep.
+func (p *Profile) section(ep *plan.Endpoint) map[plan.Kind][]*Alternative {
+	switch {
+	case ep.KindOf() == plan.KindSingle:
 		return p.Single
+	case ep.IDOptional:
+		return p.Filter
 	}
 	return nil
 }
@@ -188,7 +194,7 @@ type cellTable struct {
 
 // tables lists every table of cells of p.
 func (p *Profile) tables() []cellTable {
-	return []cellTable{{"cases", &p.Cases}, {"single", &p.Single}}
+	return []cellTable{{"cases", &p.Cases}, {"single", &p.Single}, {"filter", &p.Filter}}
 }
 
 // Profiles is a set of resolved profiles by name.

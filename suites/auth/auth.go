@@ -8,6 +8,7 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 )
@@ -35,6 +36,28 @@ type Method interface {
 	// Header names the request header that carries the credentials ("" if
 	// none), so that it is dropped on a redirect to another host.
 	Header() string
+}
+
+// Preparer is a Method with work to do before the first request: oauth2
+// fetches its tokens, so that a run whose token endpoint refuses the
+// client ends before any case is sent, with one error instead of one per
+// case.
+type Preparer interface {
+	Prepare(ctx context.Context) error
+}
+
+// Prepare readies m when it is a Preparer; other Methods need nothing.
+func Prepare(ctx context.Context, m Method) error {
+	if p, ok := m.(Preparer); ok {
+		return p.Prepare(ctx)
+	}
+	return nil
+}
+
+// errNoForbidden is the error of a Forbidden variant asked of a Method
+// that does not offer it (the plan asks Offers first).
+func errNoForbidden(fields string) error {
+	return errors.New("no forbidden credentials are configured (" + fields + ")")
 }
 
 // Secret is a value to hide and what to show instead: a reference to the

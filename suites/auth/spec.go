@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"fmt"
+	"net/http"
 	"sort"
 	"strings"
 
@@ -24,16 +25,43 @@ type Spec struct {
 	Scheme            string `yaml:"scheme"`              // Scheme prefixes the token of type bearer (default "Bearer").
 	TokenEnv          string `yaml:"token_env"`           // TokenEnv names the variable holding the valid token.
 	ForbiddenTokenEnv string `yaml:"forbidden_token_env"` // ForbiddenTokenEnv names the variable holding a token without rights.
+
+	Param string `yaml:"param"` // Param is the query parameter of type query (default "api_key").
+
+	UsernameEnv          string `yaml:"username_env"`           // UsernameEnv names the variable holding the user of type basic.
+	PasswordEnv          string `yaml:"password_env"`           // PasswordEnv names the variable holding that user's password.
+	ForbiddenUsernameEnv string `yaml:"forbidden_username_env"` // ForbiddenUsernameEnv names the variable holding a user without rights.
+	ForbiddenPasswordEnv string `yaml:"forbidden_password_env"` // ForbiddenPasswordEnv names the variable holding that user's password.
+
+	TokenURL                 string   `yaml:"token_url"`                   // TokenURL is the token endpoint of type oauth2 (absolute http or https).
+	ClientIDEnv              string   `yaml:"client_id_env"`               // ClientIDEnv names the variable holding the client id.
+	ClientSecretEnv          string   `yaml:"client_secret_env"`           // ClientSecretEnv names the variable holding the client secret.
+	ForbiddenClientIDEnv     string   `yaml:"forbidden_client_id_env"`     // ForbiddenClientIDEnv names the variable holding a client without rights.
+	ForbiddenClientSecretEnv string   `yaml:"forbidden_client_secret_env"` // ForbiddenClientSecretEnv names the variable holding that client's secret.
+	Scopes                   []string `yaml:"scopes"`                      // Scopes are asked for in the token request.
+	Audience                 string   `yaml:"audience"`                    // Audience is sent as the token request's audience parameter when set.
 }
 
 // Getenv looks a variable up in the environment of the run.
 type Getenv func(name string) string
 
+// builder makes the Method of a spec; client is the HTTP client for the
+// requests a Method sends itself (a token endpoint), nil for the default.
+type builder func(spec Spec, getenv Getenv, client *http.Client) (Method, error)
+
 // types maps each type name to its constructor: adding a kind of
 // credentials is one file with its Method and one line here.
-var types = map[string]func(Spec, Getenv) (Method, error){
-	"bearer": newToken,
-	"header": newToken,
+var types = map[string]builder{
+	"basic":  offline(newBasic),
+	"bearer": offline(newToken),
+	"header": offline(newToken),
+	"oauth2": newOAuth2,
+	"query":  offline(newQuery),
+}
+
+// offline adapts the constructor of a type that sends no request itself.
+func offline(build func(Spec, Getenv) (Method, error)) builder {
+	return func(spec Spec, getenv Getenv, _ *http.Client) (Method, error) { return build(spec, getenv) }
 }
 
 // Types lists the kinds of credentials, sorted.
@@ -48,7 +76,12 @@ func Types() []string {
 
 // New returns the Method that spec describes, reading its secrets with
 // getenv. A spec without a type or variable is None.
-func New(spec Spec, getenv Getenv) (Method, error) {
+func New(spec Spec, getenv Getenv) (Method, error) { return NewWith(spec, getenv, nil) }
+
+// NewWith is New with the HTTP client that a Method uses for the requests
+// it sends itself (the token endpoint of oauth2), so that they go through
+// the run's TLS and proxy settings; nil means http.DefaultClient.
+func NewWith(spec Spec, getenv Getenv, client *http.Client) (Method, error) {
 	if spec.Type == "" && spec.TokenEnv == "" {
 		return None{}, nil
 	}
@@ -59,7 +92,7 @@ func New(spec Spec, getenv Getenv) (Method, error) {
 	if !ok {
 		return nil, &FieldError{Key: "type", Value: spec.Type, Msg: "unknown type (known: " + strings.Join(Types(), ", ") + ")"}
 	}
-	return build(spec, getenv)
+	return build(spec, getenv, client)
 }
 
 // FieldError names the field of a Spec at fault, so the command line can
@@ -116,4 +149,30 @@ func newToken(spec Spec, getenv Getenv) (Method, error) {
 	}
 	t.Wrong = InvalidTokenLike(t.Valid)
 	return t, nil
+}
+
+// valueFrom reads a value that is not a secret (a user name, a client id)
+// from the variable named by the field key: any length will do, as it is
+// never redacted.
+func valueFrom(getenv Getenv, key, name string) (string, error) {
+	if name == "" {
+		return "", &FieldError{Key: key, Msg: "names no environment variable"}
+	}
+	v := strings.TrimSpace(getenv(name))
+	if v == "" {
+		return "", &FieldError{Key: key, Value: name, Msg: fmt.Sprintf("the environment variable %s is empty or unset", name)}
+	}
+	return v, nil
+}
+
+// bothOrNeither refuses half of a pair of fields: a forbidden user or
+// client needs both its name and its secret.
+func bothOrNeither(keyA, a, keyB, b string) error {
+	switch {
+	case a != "" && b == "":
+		return &FieldError{Key: keyB, Msg: "names no environment variable, but " + keyA + " " + a + " does: the forbidden variant needs both"}
+	case a == "" && b != "":
+		return &FieldError{Key: keyA, Msg: "names no environment variable, but " + keyB + " " + b + " does: the forbidden variant needs both"}
+	}
+	return nil
 }

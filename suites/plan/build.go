@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -17,7 +18,7 @@ func Build(endpoints []*Endpoint, opts Options) (Plan, error) {
 	for _, ep := range endpoints {
 		b := &builder{ep: ep, base: base, opts: opts}
 		for _, k := range kindTable {
-			p.Cases = append(p.Cases, b.build(k))
+			p.Cases = append(p.Cases, b.build(k)...)
 		}
 	}
 	return p, nil
@@ -30,28 +31,50 @@ type builder struct {
 	opts Options
 }
 
-func (b *builder) build(k kindSpec) Case {
-	c := Case{
-		ID:       b.ep.Name + "/" + string(k.kind),
-		Endpoint: b.ep,
-		Kind:     k.kind,
-		Request:  Request{Method: "GET"},
-		Labels: []string{
-			"case:" + string(k.kind), "endpoint:" + b.ep.Name, "profile:" + b.ep.Profile, string(k.family),
-		},
+// build returns the cases of kind k: one, or one per parameter for the
+// parameter cases.
+func (b *builder) build(k kindSpec) []Case {
+	variants := []string{""}
+	if k.variants != nil {
+		if variants = k.variants(b.ep); len(variants) == 0 {
+			variants = []string{""}
+		}
 	}
-	k.build(b, &c)
-	if c.Skipped() {
-		c.Request = Request{}
-		c.IDs = IDs{}
+	var out []Case
+	for _, param := range variants {
+		c := Case{Endpoint: b.ep, Kind: k.kind, Param: param, Request: Request{Method: b.ep.MethodOf()}}
+		c.ID = b.ep.Name + "/" + c.Name()
+		c.Labels = []string{"case:" + string(k.kind), "endpoint:" + b.ep.Name, "profile:" + b.ep.Profile, string(k.family)}
+		if param != "" {
+			c.Labels = append(c.Labels, "param:"+param)
+		}
+		k.build(b, &c)
+		if c.Skipped() {
+			c.Request = Request{}
+			c.IDs = IDs{}
+		}
+		out = append(out, c)
 	}
-	return c
+	return out
 }
 
-// needList skips c on an endpoint that takes one ID per request.
+// needList skips c on an endpoint that takes no list of IDs.
 func (b *builder) needList(c *Case) bool {
-	if !b.ep.IsList() {
+	switch {
+	case b.ep.KindOf() == KindSearch:
+		c.SkipReason = "not applicable to a search endpoint (it takes no IDs)"
+		return false
+	case !b.ep.IsList():
 		c.SkipReason = "not applicable to a path-style endpoint (one ID per request)"
+		return false
+	}
+	return true
+}
+
+// needIDs skips c on a search endpoint, which takes no IDs.
+func (b *builder) needIDs(c *Case) bool {
+	if b.ep.KindOf() == KindSearch {
+		c.SkipReason = "not applicable to a search endpoint (it takes no IDs)"
 		return false
 	}
 	return true
@@ -70,31 +93,82 @@ func (b *builder) need(c *Case, what string, ids []string, n int) bool {
 	return false
 }
 
-// foundRequest fills c with the found request (all found IDs on a list
-// endpoint, the first one on a single-ID endpoint).
-func (b *builder) foundRequest(c *Case) {
+// foundRequest fills c with the request that is answered with data: all
+// found IDs on a list endpoint, the first on a single-resource one, the
+// valid query on a search endpoint. It reports false, with c skipped, when
+// the endpoint has no found IDs.
+func (b *builder) foundRequest(c *Case) bool {
+	if b.ep.KindOf() == KindSearch {
+		b.send(c, nil, false, nil)
+		return true
+	}
+	if !b.need(c, "found", b.ep.Found, 1) {
+		return false
+	}
 	found := b.ep.Found
 	if !b.ep.IsList() {
 		found = found[:1]
 	}
 	b.ids(c, found, nil, nil, found)
+	return true
 }
 
-// ids records which IDs c sends and writes them into its request.
+// ids records which IDs c sends and writes its request.
 func (b *builder) ids(c *Case, found, missing, malformed, sent []string) {
 	c.IDs = IDs{Sent: sent, Found: found, Missing: missing, Malformed: malformed}
-	c.Request.URL = b.url(sent, true)
+	b.send(c, sent, true, nil)
 }
 
-// url writes ids into the endpoint's request with its encoding. withParam
-// false leaves the ID parameter out; an empty list with withParam writes
-// the parameter without an ID.
-func (b *builder) url(ids []string, withParam bool) string {
-	d := &Draft{Path: b.ep.Path}
-	if withParam {
-		b.ep.IDStyle.Encoding().Write(d, b.ep, ids)
+// send writes c's request: the endpoint's fixed headers, query and body,
+// its parameters with their valid values (as tweak changes them), and
+// ids with the endpoint's encoding. withParam false leaves the ID
+// parameter out; an empty list with withParam writes it without an ID.
+func (b *builder) send(c *Case, ids []string, withParam bool, tweak func(Param) (Param, bool)) {
+	ep := b.ep
+	d := &Draft{Method: c.Request.Method, Path: ep.Path, Body: CloneJSON(ep.Body), Header: map[string]string{}}
+	for k, v := range ep.Header {
+		d.Header[k] = v
 	}
-	return d.URL(b.base)
+	for _, q := range ep.Query {
+		d.AddQuery(q.Name, q.Value)
+	}
+	for _, p := range ep.Params {
+		if tweak != nil {
+			var keep bool
+			if p, keep = tweak(p); !keep {
+				continue
+			}
+		}
+		d.addParam(p)
+	}
+	if withParam && ep.KindOf() != KindSearch {
+		ep.IDStyle.Encoding().Write(d, ep, ids)
+	}
+	if len(d.Header) == 0 {
+		d.Header = nil
+	}
+	c.Request.URL, c.Request.Header, c.Request.Body = d.URL(b.base), d.Header, d.BodyJSON()
+}
+
+// addParam writes one parameter where it goes.
+func (d *Draft) addParam(p Param) {
+	switch p.In {
+	case "header":
+		d.Header[p.Name] = p.Value
+	case "body":
+		var v any = p.Value
+		if (p.JSON == "number" && isNumber(p.Value)) || (p.JSON == "boolean" && (p.Value == "true" || p.Value == "false")) {
+			v = json.RawMessage(p.Value)
+		}
+		d.Body = SetMember(d.Body, p.Name, v)
+	default:
+		d.AddQuery(p.Name, p.Value)
+	}
+}
+
+func isNumber(s string) bool {
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil
 }
 
 // unknownURL is a path that cannot exist: the endpoint's own unknown_path,

@@ -23,6 +23,10 @@ const (
 	AuthInvalid     Kind = "auth-invalid"
 	AuthForbidden   Kind = "auth-forbidden"
 	RateLimit       Kind = "rate-limit"
+	Valid           Kind = "valid"
+	NoResults       Kind = "no-results"
+	ParamMissing    Kind = "param-missing"
+	ParamMalformed  Kind = "param-malformed"
 )
 
 // Family groups case kinds into the feature labels that --label-filter
@@ -35,6 +39,7 @@ const (
 	FamilyRouting   Family = "routing"
 	FamilyAuth      Family = "auth"
 	FamilyRateLimit Family = "rate-limit"
+	FamilyParams    Family = "params"
 )
 
 // kindSpec is one case kind: its family, what it sends in words, and the
@@ -46,25 +51,32 @@ type kindSpec struct {
 	family      Family
 	description string
 	build       func(b *builder, c *Case)
+	// variants lists the parameters a kind makes one case each for
+	// (nil: one case).
+	variants func(ep *Endpoint) []string
 }
 
 var kindTable = []kindSpec{
-	{Found, FamilyIDSet, "all found IDs", buildFound},
-	{FoundOne, FamilyIDSet, "one found ID", buildFoundOne},
-	{Partial, FamilyIDSet, "a missing ID, then a found ID (the incident: ?id=1,2)", buildPartial},
-	{None, FamilyIDSet, "only missing IDs", buildNone},
-	{Malformed, FamilyIDSet, "one malformed ID", buildMalformed},
-	{MalformedMixed, FamilyIDSet, "a found ID and a malformed ID", buildMalformedMixed},
-	{Duplicate, FamilyIDSet, "the same found ID twice", buildDuplicate},
-	{Empty, FamilyIDSet, "the ID parameter with an empty value", buildEmpty},
-	{MissingParam, FamilyIDSet, "no ID parameter at all", buildMissingParam},
-	{Oversized, FamilyIDSet, "max_ids + 1 IDs", buildOversized},
-	{UnknownEndpoint, FamilyRouting, "a path that cannot exist", buildUnknownEndpoint},
-	{WrongMethod, FamilyRouting, "a method the endpoint does not allow", buildWrongMethod},
-	{AuthMissing, FamilyAuth, "the found request without credentials", buildAuth(auth.Missing)},
-	{AuthInvalid, FamilyAuth, "the found request with a well-formed but wrong token", buildAuth(auth.Invalid)},
-	{AuthForbidden, FamilyAuth, "the found request with a valid token lacking rights", buildAuth(auth.Forbidden)},
-	{RateLimit, FamilyRateLimit, "a bounded burst of found requests until the first 429", buildRateLimit},
+	{Found, FamilyIDSet, "all found IDs", buildFound, nil},
+	{FoundOne, FamilyIDSet, "one found ID", buildFoundOne, nil},
+	{Partial, FamilyIDSet, "a missing ID, then a found ID (the incident: ?id=1,2)", buildPartial, nil},
+	{None, FamilyIDSet, "only missing IDs", buildNone, nil},
+	{Malformed, FamilyIDSet, "one malformed ID", buildMalformed, nil},
+	{MalformedMixed, FamilyIDSet, "a found ID and a malformed ID", buildMalformedMixed, nil},
+	{Duplicate, FamilyIDSet, "the same found ID twice", buildDuplicate, nil},
+	{Empty, FamilyIDSet, "the ID parameter with an empty value", buildEmpty, nil},
+	{MissingParam, FamilyIDSet, "no ID parameter at all", buildMissingParam, nil},
+	{Oversized, FamilyIDSet, "max_ids + 1 IDs", buildOversized, nil},
+	{UnknownEndpoint, FamilyRouting, "a path that cannot exist", buildUnknownEndpoint, nil},
+	{WrongMethod, FamilyRouting, "a method the endpoint does not allow", buildWrongMethod, nil},
+	{AuthMissing, FamilyAuth, "the found request without credentials", buildAuth(auth.Missing), nil},
+	{AuthInvalid, FamilyAuth, "the found request with well-formed but wrong credentials", buildAuth(auth.Invalid), nil},
+	{AuthForbidden, FamilyAuth, "the found request with valid credentials lacking rights", buildAuth(auth.Forbidden), nil},
+	{RateLimit, FamilyRateLimit, "a bounded burst of found requests until the first 429", buildRateLimit, nil},
+	{Valid, FamilyParams, "a search with its valid parameter values", buildValid, nil},
+	{NoResults, FamilyParams, "a valid search that matches nothing", buildNoResults, nil},
+	{ParamMissing, FamilyParams, "a required parameter left out", buildParamMissing, requiredParams},
+	{ParamMalformed, FamilyParams, "a parameter given a malformed value", buildParamMalformed, malformableParams},
 }
 
 // Kinds returns every case kind in the spec's order.
@@ -112,7 +124,7 @@ func buildFound(b *builder, c *Case) {
 }
 
 func buildFoundOne(b *builder, c *Case) {
-	if b.need(c, "found", b.ep.Found, 1) {
+	if b.needIDs(c) && b.need(c, "found", b.ep.Found, 1) {
 		b.ids(c, b.ep.Found[:1], nil, nil, b.ep.Found[:1])
 	}
 }
@@ -125,7 +137,7 @@ func buildPartial(b *builder, c *Case) {
 }
 
 func buildNone(b *builder, c *Case) {
-	if b.need(c, "missing", b.ep.Missing, 1) {
+	if b.needIDs(c) && b.need(c, "missing", b.ep.Missing, 1) {
 		missing := b.ep.Missing
 		if !b.ep.IsList() {
 			missing = missing[:1]
@@ -135,7 +147,7 @@ func buildNone(b *builder, c *Case) {
 }
 
 func buildMalformed(b *builder, c *Case) {
-	if b.need(c, "malformed", b.ep.Malformed, 1) {
+	if b.needIDs(c) && b.need(c, "malformed", b.ep.Malformed, 1) {
 		b.ids(c, nil, nil, b.ep.Malformed[:1], b.ep.Malformed[:1])
 	}
 }
@@ -155,13 +167,13 @@ func buildDuplicate(b *builder, c *Case) {
 
 func buildEmpty(b *builder, c *Case) {
 	if b.needList(c) {
-		c.Request.URL = b.url([]string{}, true)
+		b.send(c, []string{}, true, nil)
 	}
 }
 
 func buildMissingParam(b *builder, c *Case) {
 	if b.needList(c) {
-		c.Request.URL = b.url(nil, false)
+		b.send(c, nil, false, nil)
 	}
 }
 
@@ -176,11 +188,14 @@ func buildOversized(b *builder, c *Case) {
 	default:
 		sent := oversizedIDs(ep, ep.MaxIDs+1)
 		c.IDs = IDs{Sent: sent}
-		c.Request.URL = b.url(sent, true)
+		b.send(c, sent, true, nil)
 	}
 }
 
-func buildUnknownEndpoint(b *builder, c *Case) { c.Request.URL = b.unknownURL() }
+func buildUnknownEndpoint(b *builder, c *Case) {
+	c.Request.Method = "GET"
+	c.Request.URL = b.unknownURL()
+}
 
 // buildWrongMethod sends the opt-in method to missing IDs (or no IDs):
 // should the server allow the method after all, nothing that exists is
@@ -193,15 +208,17 @@ func buildWrongMethod(b *builder, c *Case) {
 	}
 	c.Request.Method = b.opts.WrongMethod
 	switch {
+	case ep.KindOf() == KindSearch:
+		b.send(c, nil, false, nil)
 	case len(ep.Missing) > 0:
 		missing := ep.Missing
 		if !ep.IsList() {
 			missing = missing[:1]
 		}
 		c.IDs = IDs{Sent: missing, Missing: missing}
-		c.Request.URL = b.url(missing, true)
+		b.send(c, missing, true, nil)
 	case ep.IsList():
-		c.Request.URL = b.url(nil, false)
+		b.send(c, nil, false, nil)
 	default:
 		c.SkipReason = "needs missing IDs, so that the probe never targets a record that exists"
 	}
@@ -212,21 +229,111 @@ func buildAuth(v auth.Variant) func(b *builder, c *Case) {
 	return func(b *builder, c *Case) {
 		switch {
 		case !b.opts.AuthConfigured:
-			c.SkipReason = "needs a token: --token-env NAME"
+			c.SkipReason = "needs credentials: --token-env NAME, or auth in the config file"
 		case v == auth.Forbidden && !b.opts.ForbiddenConfigured:
-			c.SkipReason = "needs a token without rights: --forbidden-token-env NAME"
-		case b.need(c, "found", b.ep.Found, 1):
-			b.foundRequest(c)
+			c.SkipReason = "needs credentials without rights: --forbidden-token-env NAME, or the auth type's forbidden_* variables"
+		case b.foundRequest(c):
 			c.Request.Auth = v
 		}
 	}
 }
 
 func buildRateLimit(b *builder, c *Case) {
-	switch {
-	case b.opts.RateLimitBurst <= 0:
+	if b.opts.RateLimitBurst <= 0 {
 		c.SkipReason = "needs a burst budget: --rate-limit-burst N"
-	case b.need(c, "found", b.ep.Found, 1):
-		b.foundRequest(c)
+		return
 	}
+	b.foundRequest(c)
+}
+
+// needSearch skips c on an endpoint that is no search endpoint.
+func (b *builder) needSearch(c *Case) bool {
+	if b.ep.KindOf() != KindSearch {
+		c.SkipReason = "search endpoints only (kind: search)"
+		return false
+	}
+	return true
+}
+
+func buildValid(b *builder, c *Case) {
+	if b.needSearch(c) {
+		b.send(c, nil, false, nil)
+	}
+}
+
+func buildNoResults(b *builder, c *Case) {
+	if !b.needSearch(c) {
+		return
+	}
+	var with *Param
+	for i := range b.ep.Params {
+		if b.ep.Params[i].NoResults != "" {
+			with = &b.ep.Params[i]
+			break
+		}
+	}
+	if with == nil {
+		c.SkipReason = "needs a parameter with a no_results value (a valid query that matches nothing)"
+		return
+	}
+	b.send(c, nil, false, func(p Param) (Param, bool) {
+		if p.Name == with.Name {
+			p.Value = p.NoResults
+		}
+		return p, true
+	})
+}
+
+func requiredParams(ep *Endpoint) []string {
+	var names []string
+	for _, p := range ep.Params {
+		if p.Required {
+			names = append(names, p.Name)
+		}
+	}
+	return names
+}
+
+func malformableParams(ep *Endpoint) []string {
+	var names []string
+	for _, p := range ep.Params {
+		if p.Malformed != "" {
+			names = append(names, p.Name)
+		}
+	}
+	return names
+}
+
+// paramRequest sends the found (or valid) request with the case's
+// parameter changed by tweak.
+func (b *builder) paramRequest(c *Case, tweak func(Param) (Param, bool)) {
+	if !b.foundRequest(c) {
+		return
+	}
+	only := func(p Param) (Param, bool) {
+		if p.Name != c.Param {
+			return p, true
+		}
+		return tweak(p)
+	}
+	b.send(c, c.IDs.Sent, b.ep.KindOf() != KindSearch, only)
+}
+
+func buildParamMissing(b *builder, c *Case) {
+	if c.Param == "" {
+		c.SkipReason = "needs required parameters (params with required: true)"
+		return
+	}
+	b.paramRequest(c, func(p Param) (Param, bool) { return p, false })
+}
+
+func buildParamMalformed(b *builder, c *Case) {
+	if c.Param == "" {
+		c.SkipReason = "needs parameters with a malformed value or a type (params)"
+		return
+	}
+	b.paramRequest(c, func(p Param) (Param, bool) {
+		p.Value = p.Malformed
+		return p, true
+	})
 }

@@ -63,19 +63,42 @@ type EndpointKind string
 const (
 	KindList   EndpointKind = "list"   // several IDs per request
 	KindSingle EndpointKind = "single" // one ID per request: /items/{id}
+	KindSearch EndpointKind = "search" // no IDs: a query, judged by its parameter cases
 )
 
-// Endpoint is one API endpoint under test, fully resolved.
+// Valid reports whether k is an endpoint kind ("" is: derived).
+func (k EndpointKind) Valid() bool {
+	return k == "" || k == KindList || k == KindSingle || k == KindSearch
+}
+
+// Endpoint is one API endpoint under test, fully resolved: how it is
+// asked (method, headers, fixed query, body template, where the IDs go),
+// its ID sets and parameters, and how its answers are read.
 type Endpoint struct {
-	Name      string       `json:"name"`
-	Kind      EndpointKind `json:"kind,omitempty"` // "": single for a one-ID encoding, else list
-	Path      string       `json:"path"`
-	IDParam   string       `json:"id_param"`
-	IDStyle   IDStyle      `json:"id_style"`
-	Found     []string     `json:"found,omitempty"`
-	Missing   []string     `json:"missing,omitempty"`
-	Malformed []string     `json:"malformed,omitempty"`
-	MaxIDs    int          `json:"max_ids,omitempty"`
+	Name   string       `json:"name"`
+	Kind   EndpointKind `json:"kind,omitempty"` // "": single for a one-ID encoding, else list
+	Method string       `json:"method,omitempty"`
+	Path   string       `json:"path"`
+	// Header and Query are sent with every case (a tenant header,
+	// api-version=...); Body is the JSON template of a POST.
+	Header map[string]string `json:"header,omitempty"`
+	Query  []Pair            `json:"query,omitempty"`
+	Body   any               `json:"body,omitempty"`
+	// IDParam is the query parameter that carries the IDs, or the member
+	// path in Body for the body encoding.
+	IDParam  string      `json:"id_param"`
+	IDStyle  IDStyle     `json:"id_style"`
+	Template *IDTemplate `json:"id_template,omitempty"` // the template encoding's pattern
+	IDEach   any         `json:"id_each,omitempty"`     // body encoding: one object per ID, "{id}" in its strings
+	IDNumber bool        `json:"id_number,omitempty"`   // body encoding: integer IDs as JSON numbers
+	// IDOptional marks an ID parameter that filters a collection: without
+	// it the endpoint lists the collection (profiles.md §2, filter rules).
+	IDOptional bool     `json:"id_optional,omitempty"`
+	Params     []Param  `json:"params,omitempty"`
+	Found      []string `json:"found,omitempty"`
+	Missing    []string `json:"missing,omitempty"`
+	Malformed  []string `json:"malformed,omitempty"`
+	MaxIDs     int      `json:"max_ids,omitempty"`
 	// UnknownPath is the endpoint's own path that cannot exist ("": two
 	// random segments under the base URL).
 	UnknownPath string `json:"unknown_path,omitempty"`
@@ -83,18 +106,44 @@ type Endpoint struct {
 	Fields      Fields `json:"fields"`
 }
 
+// Pair is one name and value, in order (a fixed query parameter).
+type Pair struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// Param is a non-ID parameter of an endpoint: sent with its valid value,
+// and the subject of the param-missing and param-malformed cases.
+type Param struct {
+	Name      string `json:"name"`
+	In        string `json:"in"` // query, header or body (a member path)
+	Required  bool   `json:"required,omitempty"`
+	Value     string `json:"value"`
+	Malformed string `json:"malformed,omitempty"`  // "": no param-malformed case
+	NoResults string `json:"no_results,omitempty"` // a valid value that matches nothing
+	JSON      string `json:"json,omitempty"`       // in a body: "number" or "boolean" writes the value unquoted
+}
+
 // IsList reports whether the endpoint takes a list of IDs.
-func (e *Endpoint) IsList() bool { return !e.IDStyle.Encoding().Single() }
+func (e *Endpoint) IsList() bool { return e.KindOf() != KindSearch && !e.IDStyle.Encoding().Single() }
 
 // KindOf returns the endpoint's kind, derived from its encoding when unset.
 func (e *Endpoint) KindOf() EndpointKind {
 	switch {
 	case e.Kind != "":
 		return e.Kind
-	case e.IsList():
-		return KindList
+	case e.IDStyle.Encoding().Single():
+		return KindSingle
 	}
-	return KindSingle
+	return KindList
+}
+
+// MethodOf returns the endpoint's method (GET by default).
+func (e *Endpoint) MethodOf() string {
+	if e.Method == "" {
+		return "GET"
+	}
+	return e.Method
 }
 
 var labelSafe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
@@ -129,9 +178,11 @@ func NameFromPath(p string) string {
 // Request is what a case sends. Secrets are never part of it: Auth names
 // the variant of the credentials and the prober supplies them.
 type Request struct {
-	Method string       `json:"method"`
-	URL    string       `json:"url"`
-	Auth   auth.Variant `json:"auth,omitempty"`
+	Method string            `json:"method"`
+	URL    string            `json:"url"`
+	Header map[string]string `json:"header,omitempty"`
+	Body   string            `json:"body,omitempty"` // JSON
+	Auth   auth.Variant      `json:"auth,omitempty"`
 }
 
 // IDs records which IDs a case sends, in order, and what kind each one is.
@@ -144,13 +195,24 @@ type IDs struct {
 
 // Case is one request of the plan and what the judge needs to know about it.
 type Case struct {
-	ID         string    `json:"id"` // endpoint/kind, stable across runs
-	Endpoint   *Endpoint `json:"-"`
-	Kind       Kind      `json:"case"`
-	Request    Request   `json:"request"`
-	IDs        IDs       `json:"ids"`
-	Labels     []string  `json:"labels"`
-	SkipReason string    `json:"skip_reason,omitempty"`
+	ID       string    `json:"id"` // endpoint/name, stable across runs
+	Endpoint *Endpoint `json:"-"`
+	Kind     Kind      `json:"case"`
+	// Param names the parameter of a param-missing or param-malformed case.
+	Param      string   `json:"param,omitempty"`
+	Request    Request  `json:"request"`
+	IDs        IDs      `json:"ids"`
+	Labels     []string `json:"labels"`
+	SkipReason string   `json:"skip_reason,omitempty"`
+}
+
+// Name is the case's name within its endpoint: the kind, and the
+// parameter of a parameter case (param-missing:query).
+func (c Case) Name() string {
+	if c.Param == "" {
+		return string(c.Kind)
+	}
+	return string(c.Kind) + ":" + c.Param
 }
 
 // Skipped reports whether the case is in the plan only to say why it is not sent.

@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"encoding/json"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -175,7 +177,7 @@ func TestLabelsAndFilter(t *testing.T) {
 		"case:partial":               1,
 		"auth":                       3,
 		"id-set && !case:oversized":  9,
-		"endpoint:items":             16,
+		"endpoint:items":             20, // the 16 kinds of the first version and the 4 parameter kinds
 		"endpoint:orders":            0,
 		"case:partial || rate-limit": 2,
 	} {
@@ -213,5 +215,55 @@ func TestUnknownPathIsNeverASibling(t *testing.T) {
 	ep.UnknownPath = "/users/alice/orders/none/such/thing"
 	if got := build(t, ep, Options{})[UnknownEndpoint].Request.URL; got != "https://api.example/v1/users/alice/orders/none/such/thing" {
 		t.Errorf("unknown_path: %s", got)
+	}
+}
+
+// TestEveryEncodingDecodes writes IDs with each encoding and reads them
+// back the way a server would: what was written is what was meant.
+func TestEveryEncodingDecodes(t *testing.T) {
+	ids := []string{"1", "a b", "x&y=z", "é"}
+	base, _ := url.Parse("https://api.example/v1")
+	for _, style := range Styles() {
+		ep := &Endpoint{Path: "/items", IDParam: "ids[]", IDStyle: style}
+		want := ids
+		switch style {
+		case StylePath:
+			ep.Path, want = "/items/{id}", ids[:1]
+		case StyleTemplate:
+			ep.Template = &IDTemplate{Each: "'{id}'", Separator: "|", Wrap: "in.({ids})"}
+		}
+		d := &Draft{Path: ep.Path}
+		style.Encoding().Write(d, ep, want)
+		u, err := url.Parse(d.URL(base))
+		if err != nil {
+			t.Fatalf("%s: %v", style, err)
+		}
+		var got []string
+		switch style {
+		case StyleComma:
+			got = strings.Split(u.Query().Get("ids[]"), ",")
+			for i := range got {
+				got[i], _ = url.QueryUnescape(got[i])
+			}
+		case StyleRepeat:
+			got = u.Query()["ids[]"]
+		case StylePath:
+			seg, _ := url.PathUnescape(strings.TrimPrefix(u.EscapedPath(), "/v1/items/"))
+			got = []string{seg}
+		case StyleTemplate:
+			v := strings.TrimSuffix(strings.TrimPrefix(u.Query().Get("ids[]"), "in.("), ")")
+			for _, p := range strings.Split(v, "|") {
+				got = append(got, strings.Trim(p, "'"))
+			}
+		case StyleBody:
+			var body map[string][]string
+			if err := json.Unmarshal([]byte(d.BodyJSON()), &body); err != nil {
+				t.Fatalf("body: %v", err)
+			}
+			got = body["ids[]"]
+		}
+		if strings.Join(got, "\x00") != strings.Join(want, "\x00") {
+			t.Errorf("%s: wrote %s, read back %q, want %q", style, d.URL(base)+" "+d.BodyJSON(), got, want)
+		}
 	}
 }

@@ -26,6 +26,7 @@ type RecordedRequest struct {
 	Method string
 	URL    string
 	Header http.Header
+	Body   string // the JSON body of a POST
 }
 
 // Response is what came back. Body holds at most the configured maximum.
@@ -63,6 +64,7 @@ const (
 	FaultRedirect     Fault = "redirect"       // too many redirects (with --follow-redirects)
 	FaultProxy        Fault = "proxy"          // the proxy from the environment could not be reached
 	FaultCanceled     Fault = "canceled"       // the run stopped (signal or --deadline) before the answer arrived
+	FaultAuth         Fault = "auth"           // the credentials could not be obtained (an OAuth 2.0 token endpoint refused)
 	FaultOther        Fault = "other"
 )
 

@@ -117,6 +117,24 @@ func newClient(opts Options) *http.Client {
 	}
 }
 
+// OutOfBandClient returns a client for requests that are not cases (an
+// OAuth 2.0 token endpoint): the run's TLS settings and proxy, a timeout,
+// and no redirects followed.
+func OutOfBandClient(tlsConfig *tls.Config, proxy func(*http.Request) (*url.URL, error), timeout time.Duration) *http.Client {
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	if tlsConfig != nil {
+		transport.TLSClientConfig = tlsConfig
+	}
+	if proxy != nil {
+		transport.Proxy = proxy
+	}
+	return &http.Client{
+		Transport:     transport,
+		Timeout:       timeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
 // redirectError ends a redirect chain that is too long (or a loop).
 type redirectError struct {
 	hops int
@@ -231,13 +249,18 @@ func idempotent(method string) bool {
 // Send sets its timing and attempts, which span every attempt.
 func (p *Prober) exchange(ctx context.Context, caseID string, r plan.Request) *Exchange {
 	ex := &Exchange{CaseID: caseID}
+	ex.Request = RecordedRequest{Method: r.Method, URL: r.URL, Body: r.Body}
 	req, err := p.newRequest(ctx, r)
 	if err != nil {
-		ex.Request = RecordedRequest{Method: r.Method, URL: r.URL}
 		ex.Err = &TransportError{Fault: FaultOther, Message: err.Error(), URL: r.URL}
+		var ae *authError
+		if errors.As(err, &ae) {
+			ex.Err.Fault, ex.Err.Message = FaultAuth, ae.Error()
+		}
 		return ex
 	}
-	ex.Request = RecordedRequest{Method: req.Method, URL: req.URL.String(), Header: auth.RedactHeader(p.opts.Auth, req.Header.Clone())}
+	ex.Request.URL = auth.Redact(p.opts.Auth, req.URL.String())
+	ex.Request.Header = auth.RedactHeader(p.opts.Auth, req.Header.Clone())
 	reqCtx, cancel := context.WithTimeout(ctx, p.opts.Timeout)
 	defer cancel()
 	resp, err := p.client.Do(req.WithContext(reqCtx))
@@ -293,8 +316,15 @@ func stopped(ctx context.Context, rawURL string) *TransportError {
 	return &TransportError{Fault: FaultCanceled, URL: rawURL, Message: why + " before the answer arrived"}
 }
 
+// newRequest builds the request of r: the prober's Accept and
+// User-Agent, the endpoint's own headers (which may replace Accept), the
+// JSON body, and the credentials of r's variant.
 func (p *Prober) newRequest(ctx context.Context, r plan.Request) (*http.Request, error) {
-	req, err := http.NewRequestWithContext(ctx, r.Method, r.URL, nil)
+	var body io.Reader
+	if r.Body != "" {
+		body = strings.NewReader(r.Body)
+	}
+	req, err := http.NewRequestWithContext(ctx, r.Method, r.URL, body)
 	if err != nil {
 		return nil, err
 	}
@@ -302,11 +332,25 @@ func (p *Prober) newRequest(ctx context.Context, r plan.Request) (*http.Request,
 	if p.opts.UserAgent != "" {
 		req.Header.Set("User-Agent", p.opts.UserAgent)
 	}
+	if r.Body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for name, value := range r.Header {
+		req.Header.Set(name, value)
+	}
 	if err := p.opts.Auth.Apply(ctx, req, r.Auth); err != nil {
-		return nil, err
+		return nil, &authError{err}
 	}
 	return req, nil
 }
+
+// authError is a failure to obtain the credentials of a request (an
+// OAuth 2.0 token endpoint that refuses): the case is inconclusive.
+type authError struct{ err error }
+
+func (e *authError) Error() string { return "the credentials could not be obtained: " + e.err.Error() }
+
+func (e *authError) Unwrap() error { return e.err }
 
 // TLSConfig returns the TLS settings for a CA file (PEM, trusted in
 // addition to the system roots) and for --insecure; nil means defaults.
