@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -67,6 +68,7 @@ func WriteConsole(w io.Writer, run *Run, opts ConsoleOptions) error {
 	if run.Incident != nil {
 		fmt.Fprintf(&b, "%s %s.\n\n", p.paint("1;31", "THE INCIDENT:"), run.Incident.Summary)
 	}
+	writeIDSources(&b, run)
 	writeCaseTable(&b, run, p, opts.Verbose)
 	writeFindings(&b, run, p, opts.Verbose)
 	writeVerdictLine(&b, run, p)
@@ -207,6 +209,38 @@ func got(c Case) string {
 	// A retried request says so; the burst's count is in its note.
 	if c.Attempts > 1 && c.Case != string(plan.RateLimit) {
 		s += fmt.Sprintf(" (%d attempts)", c.Attempts)
+	}
+	return s
+}
+
+// writeIDSources says where the IDs came from, for endpoints whose IDs
+// were discovered or generated.
+func writeIDSources(b *strings.Builder, run *Run) {
+	for _, e := range run.IDs {
+		if !e.Told() {
+			continue
+		}
+		fmt.Fprintf(b, "IDs of %s: found %s (%s); missing %s (%s); malformed %s (%s)\n", e.Endpoint,
+			idList(e.Found), orNone(e.FoundFrom), idList(e.Missing), orNone(e.MissingFrom), idList(e.Malformed), orNone(e.MalformedFrom))
+	}
+	for _, g := range run.Gaps {
+		fmt.Fprintf(b, "GAP: %s\n", g)
+	}
+	if len(run.Gaps) > 0 || slices.ContainsFunc(run.IDs, EndpointIDs.Told) {
+		b.WriteString("\n")
+	}
+}
+
+func idList(ids []string) string {
+	if len(ids) == 0 {
+		return "none"
+	}
+	return "[" + strings.Join(ids, " ") + "]"
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "not configured"
 	}
 	return s
 }

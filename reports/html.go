@@ -23,7 +23,9 @@ import (
 //go:embed templates/report.html.tmpl
 var templateFS embed.FS
 
-var reportTemplate = template.Must(template.New("report.html.tmpl").ParseFS(templateFS, "templates/report.html.tmpl"))
+var reportTemplate = template.Must(template.New("report.html.tmpl").
+	Funcs(template.FuncMap{"join": func(ids []string) string { return strings.Join(ids, " ") }}).
+	ParseFS(templateFS, "templates/report.html.tmpl"))
 
 // headerValueMax caps one header value on the page; bodies are capped at
 // probe.BodyExcerpt.
@@ -157,6 +159,9 @@ func verdictHeadline(run *Run) string {
 	case VerdictFail:
 		return fmt.Sprintf("%d of %d cases break the profile", k.Fail, total)
 	case VerdictInconclusive:
+		if len(run.Gaps) > 0 && k.Error+k.NotRun == 0 {
+			return "nothing failed, but the run could not judge everything: " + strings.Join(run.Gaps, "; ")
+		}
 		if run.NothingJudged() {
 			return fmt.Sprintf("nothing was judged: all %d cases were skipped (not configured or not applicable), so this run proves nothing", total)
 		}

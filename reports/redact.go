@@ -134,8 +134,23 @@ func (r *Redactor) Scrub(run *Run) {
 	}
 	run.Target = r.URL(run.Target)
 	run.Interrupted = r.String(run.Interrupted)
-	for i := range run.Notices {
-		run.Notices[i] = r.String(run.Notices[i])
+	r.strings(run.Notices)
+	r.strings(run.Gaps)
+	for i := range run.IDs {
+		e := &run.IDs[i]
+		r.strings(e.Found)
+		r.strings(e.Missing)
+		r.strings(e.Malformed)
+		e.FoundFrom, e.MissingFrom, e.MalformedFrom = r.String(e.FoundFrom), r.String(e.MissingFrom), r.String(e.MalformedFrom)
+	}
+	if inc := run.Incident; inc != nil {
+		inc.Request, inc.Summary = r.URL(inc.Request), r.String(inc.Summary)
+	}
+	if d := run.Detection; d != nil {
+		d.Verdict = r.String(d.Verdict)
+		if d.IncidentCase != nil && d.IncidentCase != run.Incident {
+			d.IncidentCase.Request, d.IncidentCase.Summary = r.URL(d.IncidentCase.Request), r.String(d.IncidentCase.Summary)
+		}
 	}
 	for i := range run.Cases {
 		c := &run.Cases[i]
@@ -154,6 +169,13 @@ func (r *Redactor) Scrub(run *Run) {
 				list[j].Impact = r.String(list[j].Impact)
 			}
 		}
+	}
+}
+
+// strings redacts every text of list in place.
+func (r *Redactor) strings(list []string) {
+	for i := range list {
+		list[i] = r.String(list[i])
 	}
 }
 

@@ -43,6 +43,13 @@ type Run struct {
 	Known []suites.KnownStatus `json:"known_failures,omitempty"`
 	// Baseline compares this run with --baseline, when given.
 	Baseline *Diff `json:"baseline,omitempty"`
+	// Seed made the run's generated IDs (--seed repeats them).
+	Seed int64 `json:"seed,omitempty"`
+	// IDs are the ID sets each endpoint used, and where they came from.
+	IDs []EndpointIDs `json:"ids,omitempty"`
+	// Gaps say what kept the run from judging all it should (discovery
+	// that found nothing): with gaps and no failure, the run is inconclusive.
+	Gaps []string `json:"gaps,omitempty"`
 	// Incident names the answer that reproduced the production incident
 	// (partial answered 2xx with no signal of its missing ID), if any.
 	Incident *suites.Incident `json:"incident,omitempty"`
@@ -104,6 +111,32 @@ type Meta struct {
 	Insecure    bool
 	Known       []suites.KnownStatus // what became of each --known-failures entry
 	Incident    *suites.Incident     // the answer that reproduced the incident, if any
+	Seed        int64
+	IDs         []EndpointIDs
+	Gaps        []string
+}
+
+// EndpointIDs are the IDs one endpoint used, each set with its source
+// (configured, discovered from a listing, generated from a seed).
+type EndpointIDs struct {
+	Endpoint      string   `json:"endpoint"`
+	Found         []string `json:"found,omitempty"`
+	FoundFrom     string   `json:"found_from,omitempty"`
+	Missing       []string `json:"missing,omitempty"`
+	MissingFrom   string   `json:"missing_from,omitempty"`
+	Malformed     []string `json:"malformed,omitempty"`
+	MalformedFrom string   `json:"malformed_from,omitempty"`
+}
+
+// Told reports whether the IDs came from anywhere but the configuration:
+// the reports then say where.
+func (e EndpointIDs) Told() bool {
+	for _, s := range []string{e.FoundFrom, e.MissingFrom, e.MalformedFrom} {
+		if s != "" && s != "configured" {
+			return true
+		}
+	}
+	return false
 }
 
 // NewRun assembles the run record from the judge's results.
@@ -111,6 +144,7 @@ func NewRun(meta Meta, results []*suites.Result) *Run {
 	run := &Run{
 		Tool: "apiconform", Version: meta.Version, Target: meta.Target, Profile: meta.Profile,
 		Started: meta.Started.UTC(), DurationMS: meta.Duration.Milliseconds(), Interrupted: meta.Interrupted, Notices: meta.Notices, Insecure: meta.Insecure, Known: meta.Known, Incident: meta.Incident,
+		Seed: meta.Seed, IDs: meta.IDs, Gaps: meta.Gaps,
 		Cases: make([]Case, 0, len(results)),
 	}
 	for _, r := range results {
@@ -131,7 +165,7 @@ func (run *Run) Tally() {
 		run.Verdict = VerdictInterrupted
 	case run.Counts.Fail > 0:
 		run.Verdict = VerdictFail
-	case run.Counts.Error > 0 || run.Counts.NotRun > 0 || run.NothingJudged():
+	case run.Counts.Error > 0 || run.Counts.NotRun > 0 || run.NothingJudged() || len(run.Gaps) > 0:
 		run.Verdict = VerdictInconclusive
 	default:
 		run.Verdict = VerdictPass

@@ -40,6 +40,7 @@ func WriteSummary(w io.Writer, run *Run) error {
 	for _, n := range run.Notices {
 		fmt.Fprintf(&b, "> **⚠️ Warning:** %s\n\n", mdText(n))
 	}
+	writeSummaryIDs(&b, run)
 	if run.Interrupted != "" {
 		fmt.Fprintf(&b, "> **Stopped early:** %s\n\n", mdText(run.Interrupted))
 	}
@@ -170,4 +171,27 @@ func codeSpan(s string) string {
 		s = " " + s + " "
 	}
 	return fence + s + fence
+}
+
+// writeSummaryIDs says where discovered or generated IDs came from.
+func writeSummaryIDs(b *strings.Builder, run *Run) {
+	told := false
+	for _, e := range run.IDs {
+		if !e.Told() {
+			continue
+		}
+		if !told {
+			b.WriteString("**IDs used:**\n\n")
+			told = true
+		}
+		fmt.Fprintf(b, "- %s: found %s (%s); missing %s (%s); malformed %s (%s)\n", codeSpan(e.Endpoint),
+			codeSpan(idList(e.Found)), mdText(orNone(e.FoundFrom)), codeSpan(idList(e.Missing)), mdText(orNone(e.MissingFrom)),
+			codeSpan(idList(e.Malformed)), mdText(orNone(e.MalformedFrom)))
+	}
+	for _, g := range run.Gaps {
+		fmt.Fprintf(b, "- **Gap:** %s\n", mdText(g))
+	}
+	if told || len(run.Gaps) > 0 {
+		b.WriteString("\n")
+	}
 }

@@ -55,6 +55,7 @@ type Config struct {
 	RedactHeaders []string `yaml:"redact_headers"` // RedactHeaders are headers whose values never reach a report.
 	Baseline      string   `yaml:"baseline"`       // Baseline is a results.json to compare with: only regressions fail.
 	KnownFailures string   `yaml:"known_failures"` // KnownFailures is a file of cases allowed to fail until a date.
+	Seed          int64    `yaml:"seed"`           // Seed makes the generated IDs (0: a new one per run, recorded in results.json).
 
 	Fields    plan.Fields                `yaml:"fields"`    // Fields are the default gjson paths of every endpoint.
 	Endpoints []EndpointConfig           `yaml:"endpoints"` // Endpoints lists the endpoints under test.
@@ -151,6 +152,7 @@ func runFlags(fs *pflag.FlagSet, c *Config) {
 	fs.StringSliceVar(&c.RedactHeaders, "redact-header", c.RedactHeaders, "header whose values are replaced in every report (repeatable; Authorization, Cookie, Set-Cookie and X-Api-Key always are)")
 	fs.StringVar(&c.Baseline, "baseline", c.Baseline, "results.json of an earlier run: report fixed/regressed/new and fail only on regressions or new failures")
 	fs.StringVar(&c.KnownFailures, "known-failures", c.KnownFailures, "YAML file of cases allowed to fail (with a reason) until an expiry date")
+	fs.Int64Var(&c.Seed, "seed", c.Seed, "seed of the generated missing and malformed IDs, to repeat a run (0: a new one, recorded in results.json)")
 	fs.BoolVar(&c.DryRun, "dry-run", c.DryRun, "print the plan and send nothing")
 	fs.BoolVarP(&c.Verbose, "verbose", "v", c.Verbose, "also list skipped cases, notes and the judge's own report")
 }

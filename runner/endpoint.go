@@ -3,6 +3,7 @@ package runner
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -34,12 +35,26 @@ type EndpointConfig struct {
 	Found      IDList           `yaml:"found"`       // Found are IDs that exist.
 	Missing    IDList           `yaml:"missing"`     // Missing are IDs that do not exist.
 	Malformed  IDList           `yaml:"malformed"`   // Malformed are syntactically invalid IDs.
-	MaxIDs     int              `yaml:"max_ids"`     // MaxIDs is the longest list the endpoint accepts (0: unknown).
+	// FoundFrom finds the found IDs at run time from a listing of the collection.
+	FoundFrom   *FoundFromConfig `yaml:"found_from"`
+	GenerateIDs bool             `yaml:"generate_ids"` // GenerateIDs makes missing and malformed IDs in the found IDs' shape.
+	IDPattern   string           `yaml:"id_pattern"`   // IDPattern is the regular expression of a valid ID (from the API's documentation).
+	IDFormat    string           `yaml:"id_format"`    // IDFormat is the format of a valid ID: integer, uuid.
+	MaxIDs      int              `yaml:"max_ids"`      // MaxIDs is the longest list the endpoint accepts (0: unknown).
 	// UnknownPath is a path that cannot exist for the unknown-endpoint case
 	// (default: two random segments directly under the base URL).
 	UnknownPath string      `yaml:"unknown_path"`
 	Profile     string      `yaml:"profile"` // Profile overrides the run's profile for this endpoint.
 	Fields      plan.Fields `yaml:"fields"`  // Fields override the gjson paths for this endpoint.
+}
+
+// FoundFromConfig is the request that lists a collection, and where its
+// answer holds the IDs.
+type FoundFromConfig struct {
+	Path  string            `yaml:"path"`  // Path of the listing, under the base URL (e.g. /records).
+	Query map[string]string `yaml:"query"` // Query parameters of the listing (e.g. limit: "10").
+	IDs   string            `yaml:"ids"`   // IDs is the gjson path of the IDs in the answer (e.g. data.#.id).
+	Limit int               `yaml:"limit"` // Limit is the most IDs taken (default 3).
 }
 
 // ParamConfig is a non-ID parameter: sent with its valid value in every
@@ -114,6 +129,9 @@ func (ec EndpointConfig) resolve(fields plan.Fields, profile string, profiles su
 		return nil, err
 	}
 	if err := ec.resolveIDs(ep); err != nil {
+		return nil, err
+	}
+	if err := ec.resolveDiscovery(ep); err != nil {
 		return nil, err
 	}
 	if _, ok := profiles[ep.Profile]; !ok {
@@ -326,6 +344,49 @@ func checkHeader(name, value string) error {
 		return fmt.Errorf("the value holds a control character (a line break would end the header)")
 	case strings.EqualFold(name, "Authorization") || strings.EqualFold(name, "Proxy-Authorization"):
 		return fmt.Errorf("credentials do not go in headers: describe them under auth: (or --token-env), so they come from the environment and are redacted everywhere")
+	}
+	return nil
+}
+
+// resolveDiscovery reads found_from, generate_ids and the declared shape
+// of an ID, and says where each ID set comes from.
+func (ec EndpointConfig) resolveDiscovery(ep *plan.Endpoint) error {
+	ep.Generate, ep.IDPattern, ep.IDFormat = ec.GenerateIDs, ec.IDPattern, ec.IDFormat
+	if ep.IDPattern != "" {
+		if _, err := regexp.Compile(ep.IDPattern); err != nil {
+			return fmt.Errorf("id_pattern %q: not a regular expression: %s", ep.IDPattern, err)
+		}
+	}
+	if f := ec.IDFormat; f != "" && f != "integer" && f != "int32" && f != "int64" && f != "uuid" && f != "string" {
+		return fmt.Errorf("id_format %q: must be integer, int32, int64, uuid or string", f)
+	}
+	for set, ids := range map[*string][]string{&ep.Sources.Found: ep.Found, &ep.Sources.Missing: ep.Missing, &ep.Sources.Malformed: ep.Malformed} {
+		if len(ids) > 0 {
+			*set = "configured"
+		}
+	}
+	ff := ec.FoundFrom
+	if ff == nil {
+		return nil
+	}
+	switch {
+	case len(ep.Found) > 0:
+		return fmt.Errorf("found_from: give found IDs or found_from, not both")
+	case !strings.HasPrefix(ff.Path, "/") || strings.ContainsAny(ff.Path, "?#") || hasControl(ff.Path):
+		return fmt.Errorf("found_from.path %q: a path under the base URL, starting with / (query parameters under found_from.query)", ff.Path)
+	case strings.TrimSpace(ff.IDs) == "":
+		return fmt.Errorf("found_from.ids: the gjson path of the IDs in the listing's answer, e.g. data.#.id")
+	case ff.Limit < 0 || ff.Limit > 100:
+		return fmt.Errorf("found_from.limit %d: between 1 and 100 (0: 3)", ff.Limit)
+	}
+	ep.FoundFrom = &plan.Discovery{Path: ff.Path, IDs: ff.IDs, Limit: ff.Limit}
+	names := make([]string, 0, len(ff.Query))
+	for name := range ff.Query {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		ep.FoundFrom.Query = append(ep.FoundFrom.Query, plan.Pair{Name: name, Value: ff.Query[name]})
 	}
 	return nil
 }

@@ -33,6 +33,15 @@ type Job struct {
 	Notices       []string
 	Baseline      *reports.Run
 	KnownFailures []suites.KnownFailureEntry
+	// Seed makes the generated IDs; a run with the same seed repeats them.
+	Seed int64
+	// Gaps say what kept the run from judging what it should (discovery
+	// that found no IDs): a run with gaps and no failure is inconclusive.
+	Gaps []string
+	// Endpoints are the run's endpoints with their IDs as the run uses
+	// them (discovered and generated ones included).
+	Endpoints     []*plan.Endpoint
+	unknownSuffix string
 }
 
 // Prepare resolves cfg, reads the credentials it names from the
@@ -58,25 +67,15 @@ func Prepare(cfg *Config, env Env) (*Job, error) {
 	if cfg.Insecure {
 		notices = append(notices, "TLS certificate verification was OFF (--insecure): the API's identity was not checked, and these verdicts may come from an impostor")
 	}
-	p, err := plan.Build(resolved.Endpoints, plan.Options{
-		BaseURL:             cfg.BaseURL,
-		AuthConfigured:      auth.Configured(creds),
-		ForbiddenConfigured: creds.Offers(auth.Forbidden),
-		WrongMethod:         cfg.WrongMethod,
-		RateLimitBurst:      cfg.RateLimitBurst,
-		UnknownSuffix:       randomHex(6),
-	})
-	if err != nil {
-		return nil, usagef("%s", err.Error())
+	job := &Job{Resolved: resolved, Credentials: creds, TLS: tlsConfig, Proxy: proxy, Notices: notices,
+		Seed: cfg.Seed, unknownSuffix: randomHex(6)}
+	if job.Seed == 0 {
+		job.Seed = randomSeed()
 	}
-	all := p
-	if p, err = p.Filter(cfg.LabelFilter); err != nil {
-		return nil, usagef("%s", err.Error())
+	if err := job.buildPlan(job.withIDs(resolved.Endpoints, nil)); err != nil {
+		return nil, err
 	}
-	if len(p.Cases) == 0 {
-		return nil, usagef("--label-filter %q selects no case; labels in this plan: %s", cfg.LabelFilter, strings.Join(all.Labels(), ", "))
-	}
-	job := &Job{Resolved: resolved, Credentials: creds, TLS: tlsConfig, Proxy: proxy, Plan: p, Notices: notices}
+
 	if cfg.Baseline != "" {
 		if job.Baseline, err = reports.ReadJSON(cfg.Baseline); err != nil {
 			return nil, usagef("--baseline: %s", err)
@@ -165,4 +164,42 @@ func randomHex(n int) string {
 		return fmt.Sprintf("%x", time.Now().UnixNano())
 	}
 	return hex.EncodeToString(b)
+}
+
+// buildPlan plans the cases of endpoints and keeps those the label filter
+// selects.
+func (j *Job) buildPlan(endpoints []*plan.Endpoint) error {
+	cfg := j.Resolved.Config
+	p, err := plan.Build(endpoints, plan.Options{
+		BaseURL:             cfg.BaseURL,
+		AuthConfigured:      auth.Configured(j.Credentials),
+		ForbiddenConfigured: j.Credentials.Offers(auth.Forbidden),
+		WrongMethod:         cfg.WrongMethod,
+		RateLimitBurst:      cfg.RateLimitBurst,
+		UnknownSuffix:       j.unknownSuffix,
+	})
+	if err != nil {
+		return usagef("%s", err.Error())
+	}
+	all := p
+	if p, err = p.Filter(cfg.LabelFilter); err != nil {
+		return usagef("%s", err.Error())
+	}
+	if len(p.Cases) == 0 {
+		return usagef("--label-filter %q selects no case; labels in this plan: %s", cfg.LabelFilter, strings.Join(all.Labels(), ", "))
+	}
+	j.Plan, j.Endpoints = p, endpoints
+	return nil
+}
+
+func randomSeed() int64 {
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		return time.Now().UnixNano()
+	}
+	var n int64
+	for _, c := range b[:7] {
+		n = n<<8 | int64(c)
+	}
+	return n
 }

@@ -109,6 +109,7 @@ func (j *Job) probeWithin(ctx context.Context, env Env) (exchanges map[string]*p
 		fmt.Fprintf(env.Stderr, "apiconform: %s; no case was sent\n", err)
 		return j.unsent(err), false
 	}
+	j.discoverIDs(probeCtx, prober)
 	exchanges = j.probe(probeCtx, prober)
 	return exchanges, ctx.Err() == nil && probeCtx.Err() != nil
 }
@@ -157,7 +158,7 @@ func (j *Job) newRun(ctx context.Context, started time.Time, profile string, res
 	meta := reports.Meta{
 		Version: Version(), Target: cfg.BaseURL, Profile: profile,
 		Started: started, Duration: time.Since(started), Notices: notices, Insecure: cfg.Insecure, Known: known,
-		Incident: suites.FindIncident(results),
+		Incident: suites.FindIncident(results), Seed: j.Seed, IDs: j.idSets(), Gaps: j.Gaps,
 	}
 	if ctx.Err() != nil {
 		meta.Interrupted = "interrupted: " + interruptCause(ctx)
@@ -197,3 +198,15 @@ func interruptCause(ctx context.Context) string {
 }
 
 func useColor(f *os.File, getenv func(string) string) bool { return reports.UseColor(f, getenv) }
+
+// idSets says which IDs each endpoint used and where they came from.
+func (j *Job) idSets() []reports.EndpointIDs {
+	var out []reports.EndpointIDs
+	for _, ep := range j.Endpoints {
+		out = append(out, reports.EndpointIDs{
+			Endpoint: ep.Name, Found: ep.Found, FoundFrom: ep.Sources.Found,
+			Missing: ep.Missing, MissingFrom: ep.Sources.Missing, Malformed: ep.Malformed, MalformedFrom: ep.Sources.Malformed,
+		})
+	}
+	return out
+}

@@ -98,12 +98,37 @@ type Endpoint struct {
 	Found      []string `json:"found,omitempty"`
 	Missing    []string `json:"missing,omitempty"`
 	Malformed  []string `json:"malformed,omitempty"`
-	MaxIDs     int      `json:"max_ids,omitempty"`
+	// FoundFrom finds the found IDs at run time, from a listing of the
+	// collection, because staging data changes under a nightly job.
+	FoundFrom *Discovery `json:"found_from,omitempty"`
+	// Generate makes the missing and malformed IDs that are not configured
+	// in the shape of the found ones (IDShape).
+	Generate  bool      `json:"generate_ids,omitempty"`
+	IDPattern string    `json:"id_pattern,omitempty"` // the declared pattern of a valid ID
+	IDFormat  string    `json:"id_format,omitempty"`  // the declared format (uuid, integer, ...)
+	Sources   IDSources `json:"sources"`              // where each ID set came from
+	MaxIDs    int       `json:"max_ids,omitempty"`
 	// UnknownPath is the endpoint's own path that cannot exist ("": two
 	// random segments under the base URL).
 	UnknownPath string `json:"unknown_path,omitempty"`
 	Profile     string `json:"profile"`
 	Fields      Fields `json:"fields"`
+}
+
+// Discovery is the request that lists a collection and the gjson path of
+// the IDs in its answer.
+type Discovery struct {
+	Path  string `json:"path"`
+	Query []Pair `json:"query,omitempty"`
+	IDs   string `json:"ids"`             // e.g. data.#.id
+	Limit int    `json:"limit,omitempty"` // the most IDs taken (0: 3)
+}
+
+// IDSources says, in words, where each ID set of an endpoint came from.
+type IDSources struct {
+	Found     string `json:"found,omitempty"`
+	Missing   string `json:"missing,omitempty"`
+	Malformed string `json:"malformed,omitempty"`
 }
 
 // Pair is one name and value, in order (a fixed query parameter).
