@@ -11,7 +11,7 @@ LDFLAGS  := -s -w -X $(PKG).version=$(VERSION) -X $(PKG).commit=$(COMMIT) -X $(P
 
 IMAGE    ?= apiconform:latest
 
-.PHONY: all build demo test lint fuzz bench clean image compose-test
+.PHONY: all build demo test lint fuzz bench flakes clean image compose-test
 
 all: build
 
@@ -37,6 +37,13 @@ compose-test:
 ## test: gofmt, go vet and every test with the race detector
 test: lint
 	$(GO) test -race -count=1 -timeout 15m ./...
+
+## flakes: every test FLAKES times over, with the race detector, to hunt
+## a flaky test (go test -count works; -parallel is refused by Ginkgo,
+## which the judge runs in-process)
+FLAKES ?= 3
+flakes:
+	$(GO) test -race -count=$(FLAKES) -timeout 30m ./...
 
 ## bench: the Go benchmarks (cost per case), then the end-to-end driver:
 ## wall time against the latency ideal, start-up, peak memory, growth in cases

@@ -12,7 +12,7 @@ import (
 )
 
 // A run record is assembled from the judge's results and written as the
-// four artifacts of a report directory.
+// four artifacts of a report directory, results.json last.
 func ExampleWriteAll() {
 	items := &plan.Endpoint{Name: "items", Profile: "strict"}
 	results := []*suites.Result{{
@@ -33,8 +33,8 @@ func ExampleWriteAll() {
 	fmt.Println(run.Verdict)
 	// Output:
 	// junit.xml
-	// results.json
 	// report.html
 	// summary.md
+	// results.json
 	// pass
 }

@@ -244,6 +244,9 @@ func newHTMLCase(c Case, anchors map[string]bool, insecure bool) *htmlCase {
 		for _, name := range SortedHeaderNames(r.Headers) {
 			resp.Header = append(resp.Header, htmlHeader{name, words.Clip(r.Headers[name], headerValueMax)})
 		}
+		if r.HeaderBytes > 0 {
+			resp.Header = append(resp.Header, htmlHeader{"[headers cut]", fmt.Sprintf("%d bytes in all, the first 64 KiB kept", r.HeaderBytes)})
+		}
 		body := r.Body
 		if len(body) > probe.BodyExcerpt {
 			body, resp.Truncated = cutUTF8(body, probe.BodyExcerpt), true

@@ -30,6 +30,7 @@ type junitSuite struct {
 	Time       string          `xml:"time,attr"`
 	Timestamp  string          `xml:"timestamp,attr"`
 	Package    string          `xml:"package,attr"`
+	File       string          `xml:"file,attr,omitempty"`
 	Properties *junitProps     `xml:"properties"`
 	Cases      []junitTestCase `xml:"testcase"`
 }
@@ -47,6 +48,8 @@ type junitTestCase struct {
 	Name      string        `xml:"name,attr"`
 	Classname string        `xml:"classname,attr"`
 	Time      string        `xml:"time,attr"`
+	File      string        `xml:"file,attr,omitempty"`
+	Line      string        `xml:"line,attr,omitempty"`
 	Skipped   *junitMessage `xml:"skipped"`
 	Error     *junitMessage `xml:"error"`
 	Failure   *junitMessage `xml:"failure"`
@@ -59,18 +62,18 @@ type junitMessage struct {
 	Text    string `xml:",chardata"`
 }
 
-// WriteJUnit writes run as JUnit XML: one testsuite per case (endpoint ×
-// case kind) holding that case's one testcase, named after the case kind
-// with "apiconform.<endpoint>" as classname. The published JUnit schemas
-// (Jenkins, Ant, Surefire) allow properties only on a testsuite, so each
-// case gets its own suite to carry its properties: profile, case,
-// endpoint, outcome, expected, expected_status, actual_status, warnings
-// and notes, then the run's target, tool and notices. Warnings and notes
-// are properties and system-out of their case, never failures.
+// WriteJUnit writes run as JUnit XML: one testsuite per endpoint, named
+// after the endpoint and its profile, holding one testcase per case
+// (named after the case, "apiconform.<endpoint>" as classname, file and
+// line pointing at the endpoint's definition). The published JUnit
+// schemas (Jenkins, Ant, Surefire) allow properties only on a testsuite:
+// the endpoint's and the run's go there, a case's own (expected, the
+// statuses, warnings, notes) into its system-out. A failure's message
+// holds every finding; an error's type is the fault kind.
 func WriteJUnit(w io.Writer, run *Run) error {
 	doc := junitSuites{Name: "apiconform", Time: seconds(float64(run.DurationMS))}
 	timestamp := run.Started.Format("2006-01-02T15:04:05")
-	runProps := append([]junitProp{{"target", run.Target}, {"tool", "apiconform " + run.Version}}, noticeProps(run)...)
+	runProps := append([]junitProp{{"target", run.Target}, {"tool", "apiconform " + run.Version}, {runIDMarker, run.RunID}}, noticeProps(run)...)
 	known := map[string]suites.KnownStatus{}
 	for _, k := range run.Known {
 		if k.Status == "unknown" {
@@ -78,21 +81,9 @@ func WriteJUnit(w io.Writer, run *Run) error {
 		}
 		known[k.Case] = k
 	}
-	for _, c := range run.Cases {
-		s := junitSuite{
-			Name: "apiconform " + c.ID + " (" + c.Profile + ")", Package: "apiconform", Timestamp: timestamp,
-			Time: seconds(c.DurationMS), Tests: 1,
-			Properties: &junitProps{Items: append(append(caseProps(c), knownProps(known, c.ID)...), runProps...)},
-			Cases:      []junitTestCase{junitCase(c)},
-		}
-		switch c.Outcome {
-		case suites.Fail:
-			s.Failures = 1
-		case suites.Error, suites.NotRun:
-			s.Errors = 1
-		case suites.Skipped, suites.KnownFailure:
-			s.Skipped = 1
-		}
+	for _, endpoint := range run.Endpoints() {
+		s := endpointSuite(run, endpoint, known, runProps)
+		s.Timestamp = timestamp
 		doc.Tests += s.Tests
 		doc.Failures += s.Failures
 		doc.Errors += s.Errors
@@ -110,13 +101,42 @@ func WriteJUnit(w io.Writer, run *Run) error {
 	return err
 }
 
-// knownProps says what became of the case's known-failure entry, if any.
-func knownProps(known map[string]suites.KnownStatus, id string) []junitProp {
+// endpointSuite is the testsuite of one endpoint's cases.
+func endpointSuite(run *Run, endpoint string, known map[string]suites.KnownStatus, runProps []junitProp) junitSuite {
+	s := junitSuite{Package: "apiconform"}
+	var ms float64
+	for _, c := range run.Cases {
+		if c.Endpoint != endpoint {
+			continue
+		}
+		if s.Name == "" {
+			s.Name, s.File = endpoint+" ("+c.Profile+")", c.File
+			s.Properties = &junitProps{Items: append([]junitProp{{"endpoint", endpoint}, {"profile", c.Profile}}, runProps...)}
+		}
+		tc := junitCase(c, known)
+		s.Cases = append(s.Cases, tc)
+		s.Tests++
+		ms += c.DurationMS
+		switch c.Outcome {
+		case suites.Fail:
+			s.Failures++
+		case suites.Error, suites.NotRun:
+			s.Errors++
+		case suites.Skipped, suites.KnownFailure:
+			s.Skipped++
+		}
+	}
+	s.Time = seconds(ms)
+	return s
+}
+
+// knownText says what became of the case's known-failure entry, if any.
+func knownText(known map[string]suites.KnownStatus, id string) string {
 	k, ok := known[id]
 	if !ok || k.Status == "unknown" {
-		return nil
+		return ""
 	}
-	return []junitProp{{"known_failure", fmt.Sprintf("%s (until %s): %s", k.Status, k.Expires, k.Reason)}}
+	return fmt.Sprintf("known failure: %s (until %s): %s\n", k.Status, k.Expires, k.Reason)
 }
 
 func noticeProps(run *Run) []junitProp {
@@ -127,45 +147,56 @@ func noticeProps(run *Run) []junitProp {
 	return props
 }
 
-// caseProps are the properties of one case, in a fixed order.
-func caseProps(c Case) []junitProp {
-	props := []junitProp{{"profile", c.Profile}, {"case", c.Case}, {"endpoint", c.Endpoint}, {"outcome", string(c.Outcome)}}
+// caseFacts are a case's own properties, written into its system-out.
+func caseFacts(c Case) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "outcome: %s\n", c.Outcome)
 	if c.Expected != "" {
-		props = append(props, junitProp{"expected", c.Expected})
+		fmt.Fprintf(&b, "expected: %s\n", c.Expected)
 	}
 	if len(c.ExpectedStatus) > 0 {
-		props = append(props, junitProp{"expected_status", joinInts(c.ExpectedStatus)})
+		fmt.Fprintf(&b, "expected_status: %s\n", joinInts(c.ExpectedStatus))
 	}
 	if c.Response != nil {
-		props = append(props, junitProp{"actual_status", strconv.Itoa(c.Response.Status)})
+		fmt.Fprintf(&b, "actual_status: %d\n", c.Response.Status)
 	}
-	for _, w := range c.Warnings {
-		props = append(props, junitProp{"warning", w.Message})
-	}
-	for _, n := range c.Notes {
-		props = append(props, junitProp{"note", n.Message})
-	}
-	return props
+	return b.String()
 }
 
-func junitCase(c Case) junitTestCase {
-	tc := junitTestCase{Name: c.Case, Classname: "apiconform." + c.Endpoint, Time: seconds(c.DurationMS)}
+func junitCase(c Case, known map[string]suites.KnownStatus) junitTestCase {
+	tc := junitTestCase{Name: c.Case, Classname: "apiconform." + c.Endpoint, Time: seconds(c.DurationMS), File: c.File}
+	if c.Line > 0 {
+		tc.Line = strconv.Itoa(c.Line)
+	}
 	switch c.Outcome {
 	case suites.Fail:
 		tc.Failure = &junitMessage{Message: c.Reason, Text: failureText(c)}
 		if len(c.Failures) > 0 {
-			tc.Failure.Message, tc.Failure.Type = c.Failures[0].Message, c.Failures[0].Check
+			tc.Failure.Message, tc.Failure.Type = allFindings(c), c.Failures[0].Check
 		}
 	case suites.Error, suites.NotRun:
-		tc.Error = &junitMessage{Message: c.Reason, Type: string(c.Outcome), Text: c.Reason + "\n\n" + exchangeText(c)}
+		tc.Error = &junitMessage{Message: c.Reason, Type: c.Fault, Text: c.Reason + "\n\n" + exchangeText(c)}
+		if tc.Error.Type == "" {
+			tc.Error.Type = string(c.Outcome)
+		}
 	case suites.Skipped:
 		tc.Skipped = &junitMessage{Message: c.Reason}
 	case suites.KnownFailure:
 		// Allowed to fail until its expiry: CI stays green, the evidence stays.
 		tc.Skipped = &junitMessage{Message: c.Reason, Text: failureText(c)}
 	}
-	tc.SystemOut = systemOut(c)
+	tc.SystemOut = caseFacts(c) + knownText(known, c.ID) + systemOut(c)
 	return tc
+}
+
+// allFindings joins every finding's message, without the case ID each
+// starts with, for a failure's one-line message.
+func allFindings(c Case) string {
+	msgs := make([]string, len(c.Failures))
+	for i, f := range c.Failures {
+		msgs[i] = strings.TrimPrefix(f.Message, c.ID+": ")
+	}
+	return c.ID + ": " + strings.Join(msgs, "; ")
 }
 
 func failureText(c Case) string {
@@ -202,6 +233,9 @@ func exchangeText(c Case) string {
 		fmt.Fprintf(&b, "< %d\n", r.Status)
 		for _, k := range SortedHeaderNames(r.Headers) {
 			fmt.Fprintf(&b, "< %s: %s\n", k, r.Headers[k])
+		}
+		if r.HeaderBytes > 0 {
+			fmt.Fprintf(&b, "< [headers cut: %d bytes in all, the first 64 KiB kept]\n", r.HeaderBytes)
 		}
 		if r.Body != "" {
 			b.WriteString("<\n" + r.Body)

@@ -42,6 +42,8 @@ type readProp struct {
 type readCase struct {
 	Name       string       `xml:"name,attr"`
 	Classname  string       `xml:"classname,attr"`
+	File       string       `xml:"file,attr"`
+	Line       string       `xml:"line,attr"`
 	Properties *struct{}    `xml:"properties"`
 	Failure    *readMessage `xml:"failure"`
 	Error      *readMessage `xml:"error"`
@@ -74,81 +76,82 @@ func readJUnit(t *testing.T, run *Run) readSuites {
 	return doc
 }
 
-func TestJUnitHasOneSuitePerCaseWithItsProperties(t *testing.T) {
+// TestJUnitHasOneSuitePerEndpoint checks the shape the CI reporters show
+// well: one testsuite per endpoint with its properties, a testcase per
+// case with file and line, every finding in a failure's message, the
+// fault kind as an error's type, and a case's own facts in its
+// system-out (the published schemas allow no properties in a testcase).
+func TestJUnitHasOneSuitePerEndpoint(t *testing.T) {
 	run := sampleRun()
+	for i := range run.Cases {
+		run.Cases[i].File, run.Cases[i].Line = "apiconform.yaml", 7
+	}
+	run.Cases[2].Fault = "refused"
 	doc := readJUnit(t, run)
-
-	if len(doc.Suites) != len(run.Cases) {
-		t.Fatalf("want one testsuite per case (%d), got %d", len(run.Cases), len(doc.Suites))
+	if len(doc.Suites) != len(run.Endpoints()) || doc.Suites[0].Name != "items (lenient)" {
+		t.Fatalf("want one testsuite per endpoint (%d), got %d", len(run.Endpoints()), len(doc.Suites))
 	}
 	if doc.Tests != 7 || doc.Failures != 2 || doc.Errors != 2 {
 		t.Errorf("testsuites counts: tests=%d failures=%d errors=%d, want 7, 2, 2 (the error and the not-run case)", doc.Tests, doc.Failures, doc.Errors)
 	}
-	bySuite := map[string]readSuite{}
-	for i, s := range doc.Suites {
-		c := run.Cases[i]
-		if s.Tests != 1 || len(s.Cases) != 1 {
-			t.Fatalf("suite %q: tests=%d with %d testcases, want exactly one", s.Name, s.Tests, len(s.Cases))
+	s := doc.Suites[0]
+	for name, want := range map[string]string{"profile": "lenient", "endpoint": "items", "target": run.Target, "tool": "apiconform test"} {
+		if got := s.props(name); len(got) != 1 || got[0] != want {
+			t.Errorf("property %s = %q, want [%q]", name, got, want)
 		}
-		tc := s.Cases[0]
-		if tc.Name != c.Case || tc.Classname != "apiconform."+c.Endpoint {
-			t.Errorf("suite %q: testcase name=%q classname=%q, want %q and %q", s.Name, tc.Name, tc.Classname, c.Case, "apiconform."+c.Endpoint)
-		}
-		if tc.Properties != nil {
-			t.Errorf("%s: properties inside <testcase> break the published schemas", c.ID)
-		}
-		for name, want := range map[string]string{"profile": "lenient", "case": c.Case, "endpoint": c.Endpoint, "outcome": string(c.Outcome), "target": run.Target, "tool": "apiconform test"} {
-			if got := s.props(name); len(got) != 1 || got[0] != want {
-				t.Errorf("%s: property %s = %q, want [%q]", c.ID, name, got, want)
-			}
-		}
-		if !slices.Contains(s.props("warning"), insecureMsg) {
-			t.Errorf("%s: the run's --insecure notice is not a warning property: %q", c.ID, s.props("warning"))
-		}
-		bySuite[c.ID] = s
 	}
-	if want := "apiconform items/partial (lenient)"; doc.Suites[1].Name != want {
-		t.Errorf("suite name %q, want %q", doc.Suites[1].Name, want)
+	if !slices.Contains(s.props("warning"), insecureMsg) {
+		t.Errorf("the run's --insecure notice is not a warning property: %q", s.props("warning"))
 	}
-
-	partial := bySuite["items/partial"]
-	if partial.Failures != 1 || partial.Errors != 0 || partial.Skipped != 0 {
-		t.Errorf("items/partial suite counts: failures=%d errors=%d skipped=%d", partial.Failures, partial.Errors, partial.Skipped)
+	var items []Case
+	for _, c := range run.Cases {
+		if c.Endpoint == "items" {
+			items = append(items, c)
+		}
 	}
-	f := partial.Cases[0].Failure
+	if s.Tests != len(items) || len(s.Cases) != len(items) {
+		t.Fatalf("items: %d testcases, want %d", len(s.Cases), len(items))
+	}
+	byName := map[string]readCase{}
+	for i, tc := range s.Cases {
+		c := items[i]
+		if tc.Name != c.Case || tc.Classname != "apiconform."+c.Endpoint || tc.File != "apiconform.yaml" || tc.Line != "7" || tc.Properties != nil {
+			t.Errorf("testcase %+v does not name %s with its file and line", tc, c.ID)
+		}
+		byName[tc.Name] = tc
+	}
+	f := byName["partial"].Failure
 	if f == nil || f.Type != "status" || !strings.Contains(f.Message, "expected 404") ||
 		!strings.Contains(f.Text, "impact: a client that trusts 200") || !strings.Contains(f.Text, "< 200") {
-		t.Errorf("items/partial failure lacks type, message, impact or the exchange: %+v", f)
+		t.Errorf("partial: the failure lacks type, message, impact or the exchange: %+v", f)
 	}
-	for name, want := range map[string]string{"expected": "404 + missing_ids [1]", "expected_status": "404", "actual_status": "200"} {
-		if got := partial.props(name); len(got) != 1 || got[0] != want {
-			t.Errorf("items/partial: property %s = %q, want %q", name, got, want)
+	for _, want := range []string{"expected: 404 + missing_ids [1]", "expected_status: 404", "actual_status: 200", "warning: items/partial: error body is not problem+json"} {
+		if !strings.Contains(byName["partial"].SystemOut, want) {
+			t.Errorf("partial: system-out lacks %q: %q", want, byName["partial"].SystemOut)
 		}
 	}
-	if !slices.Contains(partial.props("warning"), "items/partial: error body is not problem+json") {
-		t.Errorf("items/partial: case warning missing from properties: %q", partial.props("warning"))
+	if tc := byName["malformed"]; tc.Failure != nil || !strings.Contains(tc.SystemOut, "note: items/malformed: answered in 1 ms") {
+		t.Errorf("malformed: a warning made a passing case fail, or its note is missing: %+v", tc)
 	}
-	if !strings.Contains(partial.Cases[0].SystemOut, "warning: items/partial: error body is not problem+json") {
-		t.Errorf("items/partial: warning missing from system-out: %q", partial.Cases[0].SystemOut)
-	}
-
-	malformed := bySuite["items/malformed"]
-	if got := malformed.props("note"); len(got) != 1 || got[0] != "items/malformed: answered in 1 ms" {
-		t.Errorf("items/malformed: note property = %q", got)
-	}
-	if malformed.Cases[0].Failure != nil || malformed.Failures != 0 {
-		t.Error("items/malformed: a warning made a passing case fail")
-	}
-
-	for id, typ := range map[string]string{"items/none": "error", "items/rate-limit": "not-run"} {
-		s := bySuite[id]
-		if s.Errors != 1 || s.Cases[0].Error == nil || s.Cases[0].Error.Type != typ || s.Cases[0].Error.Message == "" {
-			t.Errorf("%s: want one <error type=%q message=...>, got errors=%d %+v", id, typ, s.Errors, s.Cases[0].Error)
+	for name, typ := range map[string]string{"none": "refused", "rate-limit": "not-run"} {
+		if e := byName[name].Error; e == nil || e.Type != typ || e.Message == "" {
+			t.Errorf("%s: want one <error type=%q message=...>, got %+v", name, typ, e)
 		}
 	}
-	skipped := bySuite["items/oversized"]
-	if skipped.Skipped != 1 || skipped.Cases[0].Skipped == nil || !strings.Contains(skipped.Cases[0].Skipped.Message, "max_ids") {
-		t.Errorf("items/oversized: want <skipped message> with the reason, got skipped=%d %+v", skipped.Skipped, skipped.Cases[0].Skipped)
+	if sk := byName["oversized"].Skipped; sk == nil || !strings.Contains(sk.Message, "max_ids") {
+		t.Errorf("oversized: want <skipped message> with the reason, got %+v", sk)
+	}
+}
+
+// TestJUnitFailureMessageHoldsEveryFinding: a reporter that shows only
+// the message shows every finding.
+func TestJUnitFailureMessageHoldsEveryFinding(t *testing.T) {
+	run := &Run{Tool: "apiconform", Cases: []Case{{ID: "items/partial", Endpoint: "items", Case: "partial", Outcome: suites.Fail,
+		Failures: []suites.Finding{{Check: "status", Message: "items/partial: expected 404; got 200"}, {Check: "missing_ids", Message: "items/partial: expected missing_ids = [1]; got none"}}}}}
+	run.Tally()
+	f := readJUnit(t, run).Suites[0].Cases[0].Failure
+	if f == nil || f.Message != "items/partial: expected 404; got 200; expected missing_ids = [1]; got none" {
+		t.Errorf("message %q", f.Message)
 	}
 }
 

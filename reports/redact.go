@@ -1,19 +1,17 @@
 package reports
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
-	"net/url"
 	"os"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
-	"unicode"
 
 	"github.com/apiconform/apiconform/suites"
 	"github.com/apiconform/apiconform/suites/auth"
+	"github.com/apiconform/apiconform/suites/words"
 )
 
 // MinSecretLength is the shortest value treated as a secret (see auth.MinSecretLength).
@@ -22,52 +20,24 @@ const MinSecretLength = auth.MinSecretLength
 // DefaultRedactHeaders are always redacted, in requests and responses.
 var DefaultRedactHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Api-Key"}
 
-// secretShapes are values that look like credentials whatever the run
-// knows: they are replaced in every artifact and console line.
-var secretShapes = []struct {
-	name string
-	re   *regexp.Regexp
-	keep int // leading submatch to keep (the scheme of a header value)
-}{
-	{"private-key", regexp.MustCompile(`-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----`), 0},
-	{"jwt", regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`), 0},
-	{"aws-key", regexp.MustCompile(`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`), 0},
-	{"github-token", regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b`), 0},
-	{"slack-token", regexp.MustCompile(`\bxox[abposr]-[A-Za-z0-9-]{10,}`), 0},
-	{"stripe-key", regexp.MustCompile(`\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,}\b`), 0},
-	{"google-api-key", regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}\b`), 0},
-	{"credential", regexp.MustCompile(`(?i)(\b(?:bearer|basic|token|apikey|api-key)\s+)[A-Za-z0-9._~+/=-]{16,}`), 1},
-	{"url-password", regexp.MustCompile(`(://[^/\s:@]+:)[^/\s@]+@`), 1},
-}
-
-// LooksLikeSecret reports whether v is shaped like a credential: a known
-// key or token format, or a long run of random-looking characters.
-func LooksLikeSecret(v string) bool {
-	for _, shape := range secretShapes {
-		if shape.re.MatchString(v) {
-			return true
-		}
-	}
-	return randomLooking.MatchString(v) && strings.IndexFunc(v, unicode.IsDigit) >= 0 &&
-		strings.IndexFunc(v, unicode.IsUpper) >= 0 && strings.IndexFunc(v, unicode.IsLower) >= 0
-}
-
-// randomLooking is a run of 24 or more token characters.
-var randomLooking = regexp.MustCompile(`[A-Za-z0-9_+/=-]{24,}`)
+// LooksLikeSecret reports whether v is shaped like a credential.
+func LooksLikeSecret(v string) bool { return auth.LooksLikeSecret(v) }
 
 // Redactor replaces every secret of a run: the known values (tokens from
 // the environment), the values of sensitive headers, and anything shaped
 // like a credential.
 type Redactor struct {
-	secrets []string
-	shown   map[string]string // what stands for a secret ("" : [redacted])
-	headers map[string]bool
+	secrets  []string
+	shown    map[string]string         // what stands for a secret ("" : [redacted])
+	patterns map[string]*regexp.Regexp // each secret in every shape (secretPattern)
+	forms    map[string][]string       // each secret's forms, to skip the pattern where none occurs
+	headers  map[string]bool
 }
 
 // NewRedactor returns a redactor for the known secret values and the
 // headers to redact (on top of DefaultRedactHeaders).
 func NewRedactor(secrets, headers []string) *Redactor {
-	r := &Redactor{headers: map[string]bool{}, shown: map[string]string{}}
+	r := &Redactor{headers: map[string]bool{}, shown: map[string]string{}, patterns: map[string]*regexp.Regexp{}, forms: map[string][]string{}}
 	for _, h := range append(append([]string{}, DefaultRedactHeaders...), headers...) {
 		r.headers[http.CanonicalHeaderKey(h)] = true
 	}
@@ -80,6 +50,8 @@ func (r *Redactor) addSecrets(values ...string) {
 		v = strings.TrimSpace(v)
 		if len(v) >= MinSecretLength && !slices.Contains(r.secrets, v) {
 			r.secrets = append(r.secrets, v)
+			r.patterns[v] = secretPattern(v)
+			r.forms[v] = secretForms(v)
 		}
 	}
 	// Longest first, so that a secret containing another is replaced whole.
@@ -103,20 +75,25 @@ func (r *Redactor) Secrets() []string { return r.secrets }
 
 // String redacts s.
 func (r *Redactor) String(s string) string {
+	lower := strings.ToLower(s)
 	for _, v := range r.secrets {
+		if !containsAny(lower, r.forms[v]) {
+			continue
+		}
 		shown := r.shown[v]
 		if shown == "" {
 			shown = "[redacted]"
 		}
-		s = strings.ReplaceAll(s, v, shown)
+		s = r.patterns[v].ReplaceAllLiteralString(s, shown)
+		lower = strings.ToLower(s)
 	}
-	for _, shape := range secretShapes {
-		s = shape.re.ReplaceAllStringFunc(s, func(m string) string {
+	for _, shape := range auth.SecretShapes {
+		s = shape.Re.ReplaceAllStringFunc(s, func(m string) string {
 			kept := ""
-			if shape.keep > 0 {
-				kept = shape.re.FindStringSubmatch(m)[shape.keep]
+			if shape.Keep > 0 {
+				kept = shape.Re.FindStringSubmatch(m)[shape.Keep]
 			}
-			return kept + "[redacted:" + shape.name + "]"
+			return kept + "[redacted:" + shape.Name + "]"
 		})
 	}
 	return s
@@ -179,15 +156,9 @@ func (r *Redactor) strings(list []string) {
 	}
 }
 
-// URL redacts a URL: its password and any secret in it.
+// URL redacts a URL: its password (alice:[redacted]) and any secret in it.
 func (r *Redactor) URL(raw string) string {
-	if u, err := url.Parse(raw); err == nil && u.User != nil {
-		if _, hasPassword := u.User.Password(); hasPassword {
-			u.User = url.UserPassword(u.User.Username(), "redacted")
-		}
-		raw = u.String()
-	}
-	return r.String(raw)
+	return r.String(words.URL(raw))
 }
 
 func (r *Redactor) collect(h map[string]string) {
@@ -218,6 +189,7 @@ func (r *Redactor) collect(h map[string]string) {
 var cookieAttributes = map[string]bool{"path": true, "domain": true, "expires": true, "max-age": true, "samesite": true}
 
 func (r *Redactor) headerMap(h map[string]string) {
+	r.headerNames(h)
 	for name, v := range h {
 		switch {
 		case r.headers[http.CanonicalHeaderKey(name)] && strings.Contains(v, "${"):
@@ -226,6 +198,23 @@ func (r *Redactor) headerMap(h map[string]string) {
 			h[name] = "[redacted]"
 		default:
 			h[name] = r.String(v)
+		}
+	}
+}
+
+// headerNames renames the headers whose name carries a secret (a server
+// that echoes a token as a header name); header names are compared
+// without case, as HTTP does.
+func (r *Redactor) headerNames(h map[string]string) {
+	n := 0
+	for name, v := range h {
+		for _, s := range r.secrets {
+			if r.patterns[s].MatchString(name) {
+				delete(h, name)
+				n++
+				h[fmt.Sprintf("X-Redacted-Header-%d", n)] = v
+				break
+			}
 		}
 	}
 }
@@ -239,12 +228,18 @@ func ScanFiles(paths []string, secrets []string) ([]string, error) {
 		if err != nil {
 			return leaking, fmt.Errorf("scanning %s: %w", p, err)
 		}
-		for _, s := range secrets {
-			if bytes.Contains(data, []byte(s)) {
-				leaking = append(leaking, p)
-				break
-			}
+		if ContainsSecret(data, secrets) {
+			leaking = append(leaking, p)
 		}
 	}
 	return leaking, nil
+}
+
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
 }

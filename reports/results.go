@@ -4,6 +4,8 @@
 package reports
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"net/http"
 	"sort"
 	"strings"
@@ -27,8 +29,11 @@ const (
 
 // Run is a whole run as results.json records it.
 type Run struct {
-	Tool        string    `json:"tool"`
-	Version     string    `json:"version"`
+	Tool    string `json:"tool"`
+	Version string `json:"version"`
+	// RunID names the run in each of its four artifacts, so a set that
+	// mixes two runs is told apart (diff and --baseline refuse it).
+	RunID       string    `json:"run_id"`
 	Target      string    `json:"target"`
 	Profile     string    `json:"profile"`
 	Started     time.Time `json:"started"`
@@ -80,6 +85,13 @@ type Case struct {
 	Reason         string           `json:"reason,omitempty"` // why skipped, error or not run
 	Attempts       int              `json:"attempts,omitempty"`
 	DurationMS     float64          `json:"duration_ms"`
+	// Fault names the kind of an error: a transport fault (refused, dns,
+	// timeout, tls, ...), rate-limited, unavailable or not-run.
+	Fault string `json:"fault,omitempty"`
+	// File and Line point at the endpoint's definition (the config file),
+	// for CI annotations.
+	File string `json:"file,omitempty"`
+	Line int    `json:"line,omitempty"`
 }
 
 // Request is the request as sent, secrets replaced.
@@ -97,6 +109,8 @@ type Response struct {
 	Body          string            `json:"body"`
 	BodyTruncated bool              `json:"body_truncated,omitempty"`
 	BodyBytes     int64             `json:"body_bytes"`
+	// HeaderBytes is the size of headers that were cut to 64 KiB (0: kept whole).
+	HeaderBytes int64 `json:"header_bytes,omitempty"`
 }
 
 // Meta describes the run around the results.
@@ -114,6 +128,7 @@ type Meta struct {
 	Seed        int64
 	IDs         []EndpointIDs
 	Gaps        []string
+	RunID       string // "": a new one
 }
 
 // EndpointIDs are the IDs one endpoint used, each set with its source
@@ -144,8 +159,11 @@ func NewRun(meta Meta, results []*suites.Result) *Run {
 	run := &Run{
 		Tool: "apiconform", Version: meta.Version, Target: meta.Target, Profile: meta.Profile,
 		Started: meta.Started.UTC(), DurationMS: meta.Duration.Milliseconds(), Interrupted: meta.Interrupted, Notices: meta.Notices, Insecure: meta.Insecure, Known: meta.Known, Incident: meta.Incident,
-		Seed: meta.Seed, IDs: meta.IDs, Gaps: meta.Gaps,
+		Seed: meta.Seed, IDs: meta.IDs, Gaps: meta.Gaps, RunID: meta.RunID,
 		Cases: make([]Case, 0, len(results)),
+	}
+	if run.RunID == "" {
+		run.RunID = newRunID()
 	}
 	for _, r := range results {
 		run.Cases = append(run.Cases, newCase(r))
@@ -189,6 +207,8 @@ func newCase(r *suites.Result) Case {
 	if c.Failures == nil {
 		c.Failures = []suites.Finding{}
 	}
+	c.File, c.Line = r.Case.Endpoint.Source.File, r.Case.Endpoint.Source.Line
+	c.Fault = faultOf(r)
 	if ex := r.Exchange; ex != nil {
 		c.Attempts = ex.Attempts
 		c.DurationMS = float64(ex.Duration.Microseconds()) / 1000
@@ -201,7 +221,7 @@ func newCase(r *suites.Result) Case {
 			}
 			c.Response = &Response{
 				Status: ex.Response.Status, Headers: flatten(ex.Response.Header),
-				Body: toText(body), BodyTruncated: truncated, BodyBytes: ex.Response.Size,
+				Body: toText(body), BodyTruncated: truncated, BodyBytes: ex.Response.Size, HeaderBytes: ex.Response.HeaderBytes,
 			}
 		}
 	}
@@ -248,4 +268,30 @@ func SortedHeaderNames(h map[string]string) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// newRunID returns a random run ID.
+func newRunID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// faultOf names the kind of an error or a case not run.
+func faultOf(r *suites.Result) string {
+	switch {
+	case r.Outcome == suites.NotRun:
+		return "not-run"
+	case r.Outcome != suites.Error || r.Exchange == nil:
+		return ""
+	case r.Exchange.Err != nil:
+		return string(r.Exchange.Err.Fault)
+	case r.Exchange.Response == nil:
+		return ""
+	case r.Exchange.Response.Status == http.StatusTooManyRequests:
+		return "rate-limited"
+	case r.Exchange.Response.Status >= 502 && r.Exchange.Response.Status <= 504:
+		return "unavailable"
+	}
+	return ""
 }

@@ -95,6 +95,7 @@ func WriteSummary(w io.Writer, run *Run) error {
 		fmt.Fprintf(&b, "%d case%s not run: the run stopped before %s answered.\n\n", k.NotRun, plural(k.NotRun), map[bool]string{true: "it was", false: "they were"}[k.NotRun == 1])
 	}
 	b.WriteString("Details of every case (request, response, a curl command to reproduce it): `report.html`; JUnit: `junit.xml`.\n")
+	fmt.Fprintf(&b, "\n<!-- %s: %s -->\n", runIDMarker, run.RunID)
 	_, err := io.WriteString(w, b.String())
 	return err
 }

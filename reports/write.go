@@ -7,6 +7,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/apiconform/apiconform/suites/words"
 )
 
 // The fixed artifact names of a report directory.
@@ -25,11 +29,19 @@ func WriteJSON(w io.Writer, run *Run) error {
 	return enc.Encode(run)
 }
 
-// ReadJSON reads a results.json file.
+// MaxResultsBytes bounds a results.json that diff or --baseline reads.
+const MaxResultsBytes = 256 << 20
+
+// runIDMarker names the run ID in each artifact.
+const runIDMarker = "apiconform-run-id"
+
+// ReadJSON reads a results.json file and checks that the artifacts beside
+// it belong to the same run: a set that mixes two runs (a run killed while
+// it moved its files into place) is refused rather than compared.
 func ReadJSON(path string) (*Run, error) {
-	data, err := os.ReadFile(path)
+	data, err := words.ReadFileLimited(path, MaxResultsBytes)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	var run Run
 	if err := json.Unmarshal(data, &run); err != nil {
@@ -38,8 +50,33 @@ func ReadJSON(path string) (*Run, error) {
 	if run.Tool != "apiconform" {
 		return nil, fmt.Errorf("%s: not an apiconform results.json (tool %q)", path, run.Tool)
 	}
+	if err := checkSet(filepath.Dir(path), run.RunID); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
 	return &run, nil
 }
+
+// checkSet reports an artifact beside results.json that names another run.
+func checkSet(dir, runID string) error {
+	if runID == "" {
+		return nil // written before runs had IDs
+	}
+	for _, name := range []string{JUnitFile, HTMLFile, SummaryFile} {
+		f, err := os.Open(filepath.Join(dir, name))
+		if err != nil {
+			continue
+		}
+		head, _ := io.ReadAll(io.LimitReader(f, maxArtifactScan))
+		f.Close()
+		if bytes.Contains(head, []byte(runIDMarker)) && !bytes.Contains(head, []byte(runID)) {
+			return fmt.Errorf("its set is not one run's: %s belongs to another run (a run stopped while it wrote its reports?); run again", name)
+		}
+	}
+	return nil
+}
+
+// maxArtifactScan bounds how much of an artifact checkSet reads.
+const maxArtifactScan = 256 << 20
 
 // Writer renders one artifact.
 type Writer struct {
@@ -52,55 +89,127 @@ func Artifacts() []Writer {
 	return []Writer{{JUnitFile, WriteJUnit}, {ResultsFile, WriteJSON}, {HTMLFile, WriteHTML}, {SummaryFile, WriteSummary}}
 }
 
-// WriteAll writes every artifact of run into dir and returns their paths.
-// Each file is written whole and then renamed into place, so a reader
-// never sees half a report. It writes every file it can and returns the
-// first error.
+// WriteAll writes every artifact of run into dir, as one set (WriteSet).
 func WriteAll(dir string, run *Run) ([]string, error) {
-	return WriteArtifacts(dir, run, Artifacts())
+	paths, _, err := WriteSet(dir, run, Artifacts(), nil)
+	return paths, err
 }
 
-// WriteArtifacts writes the given artifacts of run into dir, as WriteAll does.
-func WriteArtifacts(dir string, run *Run, writers []Writer) ([]string, error) {
+// WriteSet writes the artifacts of run into dir as one run's set: each
+// is rendered to a temporary file in dir, the temporary files are scanned
+// for the secret values, and only when every one is complete and clean
+// are they moved into place, results.json last. A failed write or a
+// secret found leaves the previous set untouched and returns the names
+// of the leaking files. A lock keeps two runs into one directory from
+// mixing their sets, and temporary files a killed run left are removed.
+func WriteSet(dir string, run *Run, writers []Writer, secrets []string) (paths, leaking []string, err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("report directory %s: %w", dir, err)
+		return nil, nil, fmt.Errorf("report directory %s: %w", dir, err)
 	}
-	var paths []string
-	var firstErr error
+	unlock, err := lockDir(dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("report directory %s: %w", dir, err)
+	}
+	defer unlock()
+	removeStaleTemps(dir)
+	temps, err := writeTemps(dir, run, orderedWriters(writers))
+	defer func() {
+		for _, t := range temps {
+			_ = os.Remove(t.tmp)
+		}
+	}()
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, t := range temps {
+		data, err := os.ReadFile(t.tmp)
+		if err != nil {
+			return nil, nil, fmt.Errorf("reading back %s: %w", t.final, err)
+		}
+		if ContainsSecret(data, secrets) {
+			leaking = append(leaking, t.final)
+		}
+	}
+	if len(leaking) > 0 {
+		return nil, leaking, nil
+	}
+	for _, t := range temps {
+		if err := os.Rename(t.tmp, t.final); err != nil {
+			return paths, nil, fmt.Errorf("moving %s into place: %w", t.final, err)
+		}
+		paths = append(paths, t.final)
+	}
+	return paths, nil, nil
+}
+
+// tempFile is an artifact written to its temporary name.
+type tempFile struct{ tmp, final string }
+
+// tempPrefix marks apiconform's temporary files in a report directory.
+const tempPrefix = ".apiconform-"
+
+// writeTemps renders every artifact to a temporary file beside its place.
+func writeTemps(dir string, run *Run, writers []Writer) ([]tempFile, error) {
+	var temps []tempFile
 	for _, a := range writers {
-		path := filepath.Join(dir, a.Name)
+		final := filepath.Join(dir, a.Name)
 		var buf bytes.Buffer
-		err := a.Write(&buf, run)
+		if err := a.Write(&buf, run); err != nil {
+			return temps, fmt.Errorf("writing %s: %w", final, err)
+		}
+		f, err := os.CreateTemp(dir, tempPrefix+a.Name+"-*.tmp")
+		if err != nil {
+			return temps, fmt.Errorf("writing %s: %w", final, err)
+		}
+		temps = append(temps, tempFile{tmp: f.Name(), final: final})
+		_, err = f.Write(buf.Bytes())
 		if err == nil {
-			err = writeFileAtomic(path, buf.Bytes())
+			err = f.Chmod(0o644)
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
 		}
 		if err != nil {
-			if firstErr == nil {
-				firstErr = fmt.Errorf("writing %s: %w", path, err)
-			}
-			continue
+			return temps, fmt.Errorf("writing %s: %w", final, err)
 		}
-		paths = append(paths, path)
 	}
-	return paths, firstErr
+	return temps, nil
 }
 
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+// orderedWriters puts results.json last: a reader that finds it finds
+// the rest of its set.
+func orderedWriters(writers []Writer) []Writer {
+	out := make([]Writer, 0, len(writers))
+	var results *Writer
+	for i, w := range writers {
+		if w.Name == ResultsFile {
+			results = &writers[i]
+			continue
+		}
+		out = append(out, w)
+	}
+	if results != nil {
+		out = append(out, *results)
+	}
+	return out
+}
+
+// staleAfter is how old a temporary file must be to count as left by a
+// killed run (a run writes its set in seconds).
+const staleAfter = 10 * time.Minute
+
+// removeStaleTemps removes the temporary files killed runs left in dir.
+func removeStaleTemps(dir string) {
+	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return err
+		return
 	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), tempPrefix) || !strings.HasSuffix(e.Name(), ".tmp") {
+			continue
+		}
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleAfter {
+			_ = os.Remove(filepath.Join(dir, e.Name()))
+		}
 	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

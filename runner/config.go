@@ -6,8 +6,9 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"os"
+	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"github.com/apiconform/apiconform/suites/auth"
 	"github.com/apiconform/apiconform/suites/httpsyntax"
 	"github.com/apiconform/apiconform/suites/plan"
+	"github.com/apiconform/apiconform/suites/words"
 )
 
 // Config is everything a run needs, loaded in this order, each layer
@@ -55,6 +57,7 @@ type Config struct {
 	RedactHeaders []string `yaml:"redact_headers"` // RedactHeaders are headers whose values never reach a report.
 	Baseline      string   `yaml:"baseline"`       // Baseline is a results.json to compare with: only regressions fail.
 	KnownFailures string   `yaml:"known_failures"` // KnownFailures is a file of cases allowed to fail until a date.
+	OpenAPI       string   `yaml:"openapi"`        // OpenAPI is the API's OpenAPI document: each status is checked against the statuses its operation declares.
 	Seed          int64    `yaml:"seed"`           // Seed makes the generated IDs (0: a new one per run, recorded in results.json).
 
 	Fields    plan.Fields                `yaml:"fields"`    // Fields are the default gjson paths of every endpoint.
@@ -63,13 +66,16 @@ type Config struct {
 
 	Auth auth.Spec `yaml:"auth"` // Auth describes the credentials (type, variables); the token flags are a shorthand for bearer and header types.
 
-	ConfigFile string         `yaml:"-"` // ConfigFile is the YAML file that was loaded.
-	EnvShown   []auth.Secret  `yaml:"-"` // EnvShown are header values that came from the environment, shown by name in reports.
-	DryRun     bool           `yaml:"-"` // DryRun prints the plan and sends nothing.
-	Verbose    bool           `yaml:"-"` // Verbose adds notes, skipped cases and Ginkgo's own report.
-	Endpoint   EndpointConfig `yaml:"-"` // Endpoint is the endpoint described by flags or environment.
-	Headers    []string       `yaml:"-"` // Headers are --header 'Name: value' of the flags' endpoint.
-	QueryPairs []string       `yaml:"-"` // QueryPairs are --query name=value of the flags' endpoint.
+	ConfigFile string   `yaml:"-"` // ConfigFile is the YAML file that was loaded.
+	Warnings   []string `yaml:"-"` // Warnings are said on stderr before the run (an unknown APICONFORM_ variable).
+	// endpointLines are the lines of the config file where endpoints start.
+	endpointLines []int
+	EnvShown      []auth.Secret  `yaml:"-"` // EnvShown are header values that came from the environment, shown by name in reports.
+	DryRun        bool           `yaml:"-"` // DryRun prints the plan and sends nothing.
+	Verbose       bool           `yaml:"-"` // Verbose adds notes, skipped cases and Ginkgo's own report.
+	Endpoint      EndpointConfig `yaml:"-"` // Endpoint is the endpoint described by flags or environment.
+	Headers       []string       `yaml:"-"` // Headers are --header 'Name: value' of the flags' endpoint.
+	QueryPairs    []string       `yaml:"-"` // QueryPairs are --query name=value of the flags' endpoint.
 }
 
 // Defaults returns the built-in defaults.
@@ -152,6 +158,7 @@ func runFlags(fs *pflag.FlagSet, c *Config) {
 	fs.StringSliceVar(&c.RedactHeaders, "redact-header", c.RedactHeaders, "header whose values are replaced in every report (repeatable; Authorization, Cookie, Set-Cookie and X-Api-Key always are)")
 	fs.StringVar(&c.Baseline, "baseline", c.Baseline, "results.json of an earlier run: report fixed/regressed/new and fail only on regressions or new failures")
 	fs.StringVar(&c.KnownFailures, "known-failures", c.KnownFailures, "YAML file of cases allowed to fail (with a reason) until an expiry date")
+	fs.StringVar(&c.OpenAPI, "openapi", c.OpenAPI, "the API's OpenAPI document: warn on a status its operation does not declare (fail with --strict-warnings)")
 	fs.Int64Var(&c.Seed, "seed", c.Seed, "seed of the generated missing and malformed IDs, to repeat a run (0: a new one, recorded in results.json)")
 	fs.BoolVar(&c.DryRun, "dry-run", c.DryRun, "print the plan and send nothing")
 	fs.BoolVarP(&c.Verbose, "verbose", "v", c.Verbose, "also list skipped cases, notes and the judge's own report")
@@ -166,7 +173,7 @@ func EnvName(flag string) string {
 // LoadConfig builds the run configuration from args and the environment
 // (looked up with getenv), layering defaults < file < environment < flags.
 // newFlags defines the command's flags on a set bound to a Config.
-func LoadConfig(args []string, lookupEnv func(string) (string, bool), newFlags func(*Config) *pflag.FlagSet) (*Config, error) {
+func LoadConfig(args []string, lookupEnv func(string) (string, bool), newFlags func(*Config) *pflag.FlagSet, environ ...string) (*Config, error) {
 	// First pass: only to find --config (and to reject bad flags early).
 	first := Defaults()
 	if err := newFlags(&first).Parse(args); err != nil {
@@ -218,6 +225,7 @@ func LoadConfig(args []string, lookupEnv func(string) (string, bool), newFlags f
 	if len(flags.Args()) > 0 {
 		return nil, usagef("unexpected argument %q (flags take the form --name value)", flags.Args()[0])
 	}
+	cfg.Warnings = unknownEnvVariables(flags, environ)
 	if err := cfg.mergeFlagEndpoint(endpointSet); err != nil {
 		return nil, err
 	}
@@ -225,9 +233,9 @@ func LoadConfig(args []string, lookupEnv func(string) (string, bool), newFlags f
 }
 
 func loadFile(path string, cfg *Config, lookup func(string) (string, bool)) error {
-	data, err := os.ReadFile(path)
+	data, err := words.ReadFileLimited(path, maxConfigBytes)
 	if err != nil {
-		return usagef("--config %s: %s", path, errors.Unwrap(err))
+		return usagef("--config %s: %s", path, err)
 	}
 	return decodeConfig(data, path, cfg, lookup)
 }
@@ -240,9 +248,13 @@ func decodeConfig(data []byte, path string, cfg *Config, lookup func(string) (st
 		}
 		return usagef("--config %s: %s", path, yamlMessage(err))
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	var doc, second yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil {
 		return usagef("--config %s: %s", path, yamlMessage(err))
+	}
+	if err := dec.Decode(&second); !errors.Is(err, io.EOF) {
+		return usagef("--config %s: line %d: a second YAML document (after ---); a config file holds one, and nothing of a second would be read", path, second.Line)
 	}
 	shown, err := expandEnv(&doc, lookup)
 	if err != nil {
@@ -252,6 +264,7 @@ func decodeConfig(data []byte, path string, cfg *Config, lookup func(string) (st
 		return usagef("--config %s: %s", path, yamlMessage(err))
 	}
 	cfg.EnvShown = shown
+	cfg.endpointLines = endpointLines(&doc)
 	return nil
 }
 
@@ -357,10 +370,10 @@ func (c *Config) Resolve() (*Resolved, error) {
 	}
 	u, err := url.Parse(c.BaseURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, usagef("--base-url %q: must be an absolute http:// or https:// URL", c.BaseURL)
+		return nil, usagef("--base-url %q: must be an absolute http:// or https:// URL", words.URL(c.BaseURL))
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
-		return nil, usagef("--base-url %q: must not carry a query or fragment", c.BaseURL)
+		return nil, usagef("--base-url %q: must not carry a query or fragment", words.URL(c.BaseURL))
 	}
 	if err := c.checkLimits(); err != nil {
 		return nil, err
@@ -368,7 +381,7 @@ func (c *Config) Resolve() (*Resolved, error) {
 	if c.ReportDir == "" {
 		return nil, usagef("--report-dir must not be empty")
 	}
-	if c.ForbiddenTokenEnv != "" && c.TokenEnv == "" {
+	if c.ForbiddenTokenEnv != "" && c.TokenEnv == "" && c.Auth.TokenEnv == "" {
 		return nil, usagef("--forbidden-token-env needs --token-env as well (the valid token)")
 	}
 	profiles, err := suites.LoadProfiles(c.Profiles)
@@ -393,6 +406,7 @@ func (c *Config) Resolve() (*Resolved, error) {
 		if err != nil {
 			return nil, usagef("%s: %s", where, err.Error())
 		}
+		ep.Source = c.sourceOf(i)
 		if seen[ep.Name] {
 			return nil, usagef("%s: endpoint name %q is used twice; give each endpoint its own name", where, ep.Name)
 		}
@@ -465,11 +479,11 @@ func (c *Config) checkWrongMethod(endpoints []*plan.Endpoint) error {
 
 // checkLimits range-checks the settings that bound a run.
 func (c *Config) checkLimits() error {
-	if c.Timeout <= 0 {
-		return usagef("--timeout %s: must be positive", c.Timeout)
+	if c.Timeout <= 0 || c.Timeout > time.Hour {
+		return usagef("--timeout %s: must be positive and at most 1h", c.Timeout)
 	}
-	if c.Wait < 0 {
-		return usagef("--wait %s: must not be negative", c.Wait)
+	if c.Wait < 0 || c.Wait > time.Hour {
+		return usagef("--wait %s: must not be negative, and at most 1h", c.Wait)
 	}
 	if c.WaitPath != "" && (!strings.HasPrefix(c.WaitPath, "/") || strings.Contains(c.WaitPath, "#")) {
 		return usagef("--wait-path %q: must start with / and carry no fragment", c.WaitPath)
@@ -477,8 +491,8 @@ func (c *Config) checkLimits() error {
 	if c.Concurrency < 1 || c.Concurrency > 256 {
 		return usagef("--concurrency %d: must be between 1 and 256", c.Concurrency)
 	}
-	if c.MaxBody < 1 {
-		return usagef("--max-body %d: must be at least 1 byte", c.MaxBody)
+	if c.MaxBody < 1 || c.MaxBody > 1<<30 {
+		return usagef("--max-body %d: must be between 1 byte and 1 GiB (1073741824)", c.MaxBody)
 	}
 	if c.Retries < 0 || c.Retries > 10 {
 		return usagef("--retries %d: must be between 0 and 10", c.Retries)
@@ -486,17 +500,79 @@ func (c *Config) checkLimits() error {
 	if c.MaxRPS != 0 && !(c.MaxRPS >= 0.01 && c.MaxRPS <= 1e6) {
 		return usagef("--max-rps %g: must be 0 (no cap) or between 0.01 and 1000000", c.MaxRPS)
 	}
-	if c.Deadline < 0 {
-		return usagef("--deadline %s: must not be negative (0: no deadline)", c.Deadline)
+	if c.Deadline < 0 || c.Deadline > 7*24*time.Hour {
+		return usagef("--deadline %s: must not be negative (0: no deadline), and at most 168h", c.Deadline)
 	}
 	if c.RateLimitBurst < 0 || c.RateLimitBurst > 100000 {
 		return usagef("--rate-limit-burst %d: must be between 0 and 100000", c.RateLimitBurst)
 	}
-	if c.RetryAfterMax < 0 {
-		return usagef("--retry-after-max %s: must not be negative", c.RetryAfterMax)
+	if c.RetryAfterMax < 0 || c.RetryAfterMax > time.Hour {
+		return usagef("--retry-after-max %s: must not be negative, and at most 1h", c.RetryAfterMax)
 	}
 	if m := c.WrongMethod; m != "" && !httpsyntax.IsMethod(m) {
 		return usagef("--wrong-method %q: not an HTTP method", m)
 	}
 	return nil
+}
+
+// The largest files the user gives: far beyond any real one, small enough
+// that a wrong path (/dev/zero, a disk image) fails at once.
+const (
+	maxConfigBytes        = 8 << 20
+	maxKnownFailuresBytes = 4 << 20
+)
+
+// otherVariables are APICONFORM_ variables that set no flag but are read
+// elsewhere (the config file's name, the compose stack, the demo).
+var otherVariables = map[string]bool{"APICONFORM_CONFIG": true, "APICONFORM_IMAGE": true, "APICONFORM_USER": true, "APICONFORM_REPORTS": true}
+
+// unknownEnvVariables warns of APICONFORM_ variables that set nothing,
+// naming the nearest real one: a misspelled setting is otherwise ignored
+// in silence.
+func unknownEnvVariables(flags *pflag.FlagSet, environ []string) []string {
+	var known []string
+	flags.VisitAll(func(f *pflag.Flag) { known = append(known, EnvName(f.Name)) })
+	var warnings []string
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		if !strings.HasPrefix(name, "APICONFORM_") || otherVariables[name] || slices.Contains(known, name) ||
+			strings.HasPrefix(name, "APICONFORM_DEMO_") || strings.HasPrefix(name, "APICONFORM_REQUIRE_") {
+			continue
+		}
+		w := name + " sets nothing"
+		if near := words.Nearest(name, known); near != "" {
+			w += "; did you mean " + near + "?"
+		}
+		warnings = append(warnings, w)
+	}
+	sort.Strings(warnings)
+	return warnings
+}
+
+// endpointLines lists the line of each entry of the document's endpoints.
+func endpointLines(doc *yaml.Node) []int {
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil
+	}
+	top := doc.Content[0].Content
+	for i := 0; i+1 < len(top); i += 2 {
+		if top[i].Value == "endpoints" && top[i+1].Kind == yaml.SequenceNode {
+			lines := make([]int, len(top[i+1].Content))
+			for j, item := range top[i+1].Content {
+				lines[j] = item.Line
+			}
+			return lines
+		}
+	}
+	return nil
+}
+
+// sourceOf says where endpoint i is defined: its line of the config
+// file, or, for an endpoint of the flags, the run's results.json, which
+// records it (a CI annotation then points at a file that exists).
+func (c *Config) sourceOf(i int) plan.Source {
+	if c.ConfigFile != "" && i < len(c.endpointLines) {
+		return plan.Source{File: c.ConfigFile, Line: c.endpointLines[i]}
+	}
+	return plan.Source{File: filepath.Join(c.ReportDir, reports.ResultsFile)}
 }

@@ -3,8 +3,10 @@ package runner
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -13,6 +15,7 @@ import (
 	"github.com/apiconform/apiconform/fixtures"
 	"github.com/apiconform/apiconform/reports"
 	"github.com/apiconform/apiconform/suites"
+	"github.com/apiconform/apiconform/suites/words"
 )
 
 // The demo's credentials live only in this process: the runner reads them
@@ -32,10 +35,14 @@ type demoRun struct {
 	want               reports.Verdict
 }
 
+// demoDocumentEnv is the variable of the token the reference API's OpenAPI
+// documents ask for (their scheme bearerAuth, as init names it).
+const demoDocumentEnv = "BEARERAUTH_TOKEN"
+
 func demoCommand(ctx context.Context, args []string, env Env) int {
 	fs := newFlagSet("demo")
-	reportDir := fs.String("report-dir", demoReportDir, "directory that receives the honest/ and always-200/ report sets")
-	profile := fs.String("profile", "lenient", "profile of the honest API: "+strings.Join(fixtures.Profiles(), ", "))
+	reportDir := fs.String("report-dir", demoReportDir, "directory that receives the config written by init and the honest/ and always-200/ report sets")
+	profile := fs.String("profile", "lenient", "the honest API of the reference API to start from: "+strings.Join(fixtures.Profiles(), ", "))
 	verbose := fs.BoolP("verbose", "v", false, "print each run's full console summary")
 	if err := fs.Parse(args); err != nil {
 		return usageFailure(env, "demo", fs, err)
@@ -44,26 +51,29 @@ func demoCommand(ctx context.Context, args []string, env Env) int {
 		return usageFailure(env, "demo", fs, usagef("--profile %q: the reference API serves %s", *profile, strings.Join(fixtures.Profiles(), ", ")))
 	}
 	token, forbidden := randomHex(16), randomHex(16)
-	env = env.with(map[string]string{demoTokenEnv: token, demoForbiddenEnv: forbidden})
+	env = env.with(map[string]string{demoTokenEnv: token, demoForbiddenEnv: forbidden, demoDocumentEnv: token})
 	base, stop, err := startDemoAPI(token, forbidden)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "apiconform demo: cannot listen on loopback: %s\n", err)
 		return ExitArtifacts
 	}
 	defer stop()
-	fmt.Fprintf(env.Stdout, "apiconform demo: reference API on %s (found IDs 2,3; missing 1,999; malformed abc)\n", base)
-
+	fmt.Fprintf(env.Stdout, "apiconform demo: the reference API runs on %s\n", base)
+	config, code := demoInit(env, base, *profile, *reportDir)
+	if config == "" {
+		return code
+	}
 	runs := []demoRun{
-		{fmt.Sprintf("an honest %s API", *profile), *profile, "honest", reports.VerdictPass},
-		{"always-200, the incident (GET /items?id=1,2 → 200 with one record)", fixtures.AntiPattern, fixtures.AntiPattern, reports.VerdictFail},
+		{fmt.Sprintf("2. run: the honest %s API", *profile), *profile, "honest", reports.VerdictPass},
+		{"3. run: the same config against always-200, the incident (GET /items?id=1,2 → 200 with one record)", fixtures.AntiPattern, fixtures.AntiPattern, reports.VerdictFail},
 	}
 	allAsExpected := true
 	for _, d := range runs {
-		run, code := d.execute(ctx, env, base, *profile, filepath.Join(*reportDir, d.dir))
+		run, code := d.execute(ctx, env, base, config, filepath.Join(*reportDir, d.dir))
 		if run == nil {
 			return code
 		}
-		fmt.Fprintf(env.Stdout, "\n== %s, judged as %s\n", d.title, *profile)
+		fmt.Fprintf(env.Stdout, "\n== %s\n", d.title)
 		if *verbose {
 			_ = reports.WriteConsole(env.Stdout, run, reports.ConsoleOptions{Color: env.Color})
 		} else {
@@ -79,8 +89,36 @@ func demoCommand(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintln(env.Stdout, "\napiconform demo: a verdict came out wrong")
 		return ExitFail
 	}
-	fmt.Fprintln(env.Stdout, "\napiconform demo: both verdicts came out as they should: the honest API passes, always-200 fails.")
+	fmt.Fprintln(env.Stdout, "\napiconform demo: from the OpenAPI document to both verdicts: the honest API passes, always-200 fails as the incident.")
 	return ExitPass
+}
+
+// demoInit fetches the honest prefix's OpenAPI document from the running
+// reference API and writes a config from it with init, as a newcomer
+// would. It returns the config's path, or "" and the exit code.
+func demoInit(env Env, base, profile, dir string) (string, int) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		fmt.Fprintf(env.Stderr, "apiconform demo: %s\n", err)
+		return "", ExitArtifacts
+	}
+	docURL := base + "/" + profile + "/openapi.yaml"
+	resp, err := http.Get(docURL)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "apiconform demo: %s\n", err)
+		return "", ExitArtifacts
+	}
+	defer resp.Body.Close()
+	doc, config := filepath.Join(dir, "openapi.yaml"), filepath.Join(dir, "apiconform.yaml")
+	data, _ := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+	if err := os.WriteFile(doc, data, 0o644); err != nil {
+		fmt.Fprintf(env.Stderr, "apiconform demo: %s\n", err)
+		return "", ExitArtifacts
+	}
+	fmt.Fprintf(env.Stdout, "\n== 1. init: GET %s → %s, then\n   apiconform init --openapi %s --base-url %s/%s --output %s --force\n", docURL, doc, doc, base, profile, config)
+	if code := initCommand(context.Background(), []string{"--openapi", doc, "--base-url", base + "/" + profile, "--output", config, "--force"}, env); code != ExitPass {
+		return "", code
+	}
+	return config, ExitPass
 }
 
 // startDemoAPI serves the reference API on loopback with the demo's
@@ -88,7 +126,7 @@ func demoCommand(ctx context.Context, args []string, env Env) int {
 func startDemoAPI(token, forbidden string) (string, func(), error) {
 	api := fixtures.New(fixtures.Options{
 		Auth:      &fixtures.AuthOptions{Scheme: "Bearer", Token: token, ForbiddenToken: forbidden},
-		RateLimit: 30, RateWindow: time.Second, MaxIDs: 50,
+		RateLimit: 150, RateWindow: time.Second, MaxIDs: 50,
 	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -99,16 +137,13 @@ func startDemoAPI(token, forbidden string) (string, func(), error) {
 	return "http://" + ln.Addr().String(), func() { _ = srv.Close() }, nil
 }
 
-// execute runs the main job against the demo API's prefix into dir. It
-// returns a nil run, with the exit code to end with, when the run could
-// not be judged or reported.
-func (d demoRun) execute(ctx context.Context, env Env, base, profile, dir string) (*reports.Run, int) {
+// execute runs the main job with the config init wrote, against the demo
+// API's prefix, into dir. It returns a nil run, with the exit code to end
+// with, when the run could not be judged or reported.
+func (d demoRun) execute(ctx context.Context, env Env, base, config, dir string) (*reports.Run, int) {
 	args := []string{
-		"--base-url", base + "/" + d.prefix, "--profile", profile,
-		"--path", "/items", "--found", "2,3", "--missing", "1,999", "--malformed", "abc", "--max-ids", "50",
-		"--token-env", demoTokenEnv, "--forbidden-token-env", demoForbiddenEnv,
-		"--rate-limit-burst", "40", "--retry-after-max", "3s", "--wrong-method", "DELETE",
-		"--report-dir", dir,
+		"--config", config, "--base-url", base + "/" + d.prefix, "--forbidden-token-env", demoForbiddenEnv,
+		"--rate-limit-burst", "200", "--retry-after-max", "3s", "--wrong-method", "DELETE", "--report-dir", dir,
 	}
 	cfg, err := LoadConfig(args, env.LookupEnv, newRunFlagSet)
 	if err != nil {
@@ -125,6 +160,31 @@ func (d demoRun) execute(ctx context.Context, env Env, base, profile, dir string
 	return run, code
 }
 
+// writeShortSummary prints the verdict line, the incident when it was
+// seen, and the first failures.
+func writeShortSummary(env Env, run *reports.Run) {
+	k := run.Counts
+	fmt.Fprintf(env.Stdout, "%s: %d passed, %d failed, %d errors, %d skipped\n", strings.ToUpper(string(run.Verdict)), k.Pass, k.Fail, k.Error, k.Skipped)
+	if run.Incident != nil {
+		fmt.Fprintf(env.Stdout, "  THE INCIDENT: %s\n", run.Incident.Summary)
+	}
+	shown := 0
+	for _, c := range run.Cases {
+		if c.Outcome != suites.Fail {
+			continue
+		}
+		if shown == 5 {
+			fmt.Fprintf(env.Stdout, "  … and %d more %s: see report.html\n", k.Fail-shown, words.Plural(k.Fail-shown, "failure"))
+			break
+		}
+		shown++
+		fmt.Fprintf(env.Stdout, "  ✗ %s\n", c.Failures[0].Message)
+		if c.Impact != "" {
+			fmt.Fprintf(env.Stdout, "      → %s\n", c.Impact)
+		}
+	}
+}
+
 // artifactNames lists the files of a report set.
 func artifactNames() []string {
 	var names []string
@@ -132,19 +192,4 @@ func artifactNames() []string {
 		names = append(names, a.Name)
 	}
 	return names
-}
-
-// writeShortSummary prints the verdict line and one line per failure.
-func writeShortSummary(env Env, run *reports.Run) {
-	k := run.Counts
-	fmt.Fprintf(env.Stdout, "%s: %d passed, %d failed, %d errors, %d skipped\n", strings.ToUpper(string(run.Verdict)), k.Pass, k.Fail, k.Error, k.Skipped)
-	for _, c := range run.Cases {
-		if c.Outcome != suites.Fail {
-			continue
-		}
-		fmt.Fprintf(env.Stdout, "  ✗ %s\n", c.Failures[0].Message)
-		if c.Impact != "" {
-			fmt.Fprintf(env.Stdout, "      → %s\n", c.Impact)
-		}
-	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/apiconform/apiconform/reports"
 	"github.com/apiconform/apiconform/suites"
 	"github.com/apiconform/apiconform/suites/plan"
+	"github.com/apiconform/apiconform/suites/words"
 )
 
 // detectCommand probes once and judges the same exchanges against every
@@ -44,7 +45,7 @@ func detectCommand(ctx context.Context, args []string, env Env) int {
 	run := job.newRun(ctx, started, chosen, byProfile[chosen], deadlineHit)
 	run.Detection = detection
 
-	fmt.Fprintf(env.Stdout, "apiconform detect · %s\n\n", cfg.BaseURL)
+	fmt.Fprintf(env.Stdout, "apiconform detect · %s\n\n", words.URL(cfg.BaseURL))
 	code = job.Report(run, env)
 	_ = reports.WriteDetection(env.Stdout, detection, run)
 	switch {

@@ -98,7 +98,11 @@ func (j *Job) discoverIDs(ctx context.Context, prober *probe.Prober) {
 		if limit == 0 {
 			limit = 3
 		}
-		return prober.Discover(ctx, j.discoveryRequest(ep), ep.FoundFrom.IDs, limit)
+		paths := []string{ep.FoundFrom.IDs}
+		if ep.FoundFrom.IDs == autoIDs {
+			paths = usualIDPaths
+		}
+		return prober.Discover(ctx, j.discoveryRequest(ep), limit, paths...)
 	}
 	// The label filter was checked when the job was prepared.
 	_ = j.buildPlan(j.withIDs(j.Resolved.Endpoints, discover))
@@ -118,3 +122,9 @@ func (j *Job) discoveryRequest(ep *plan.Endpoint) plan.Request {
 	}
 	return plan.Request{Method: "GET", URL: u, Header: ep.Header}
 }
+
+// autoIDs asks discovery to look for the IDs where APIs usually put them.
+const autoIDs = "(auto)"
+
+// usualIDPaths are where APIs usually put the IDs of a listing.
+var usualIDPaths = []string{"data.#.id", "items.#.id", "results.#.id", "records.#.id", "#.id", "data.items.#.id"}

@@ -60,7 +60,7 @@ func runMain(t *testing.T, env map[string]string, args ...string) runResult {
 	for k, v := range env {
 		vars[k] = v
 	}
-	e := Env{Stdout: &stdout, Stderr: &stderr, LookupEnv: func(name string) (string, bool) {
+	e := Env{Stdout: &stdout, Stderr: &stderr, Resolver: localResolver(t), LookupEnv: func(name string) (string, bool) {
 		v, ok := vars[name]
 		return v, ok
 	}}

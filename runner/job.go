@@ -6,18 +6,20 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/apiconform/apiconform/reports"
+	"github.com/apiconform/apiconform/runner/openapi"
 	"github.com/apiconform/apiconform/suites"
 	"github.com/apiconform/apiconform/suites/auth"
 	"github.com/apiconform/apiconform/suites/httpsyntax"
 	"github.com/apiconform/apiconform/suites/plan"
 	"github.com/apiconform/apiconform/suites/probe"
+	"github.com/apiconform/apiconform/suites/words"
 )
 
 // Job is a prepared run: a resolved configuration, the credentials from
@@ -40,7 +42,11 @@ type Job struct {
 	Gaps []string
 	// Endpoints are the run's endpoints with their IDs as the run uses
 	// them (discovered and generated ones included).
-	Endpoints     []*plan.Endpoint
+	Endpoints []*plan.Endpoint
+	// Resolver looks host names up (nil: the system's).
+	Resolver *net.Resolver
+	// Declared are the statuses of the API's OpenAPI document (--openapi).
+	Declared      *openapi.Statuses
 	unknownSuffix string
 }
 
@@ -59,7 +65,7 @@ func Prepare(cfg *Config, env Env) (*Job, error) {
 	if err != nil {
 		return nil, err
 	}
-	creds, err := credentials(cfg, env, probe.OutOfBandClient(tlsConfig, proxy, cfg.Timeout))
+	creds, err := credentials(cfg, env, probe.OutOfBandClient(tlsConfig, proxy, env.Resolver, cfg.Timeout))
 	if err != nil {
 		return nil, err
 	}
@@ -67,10 +73,17 @@ func Prepare(cfg *Config, env Env) (*Job, error) {
 	if cfg.Insecure {
 		notices = append(notices, "TLS certificate verification was OFF (--insecure): the API's identity was not checked, and these verdicts may come from an impostor")
 	}
-	job := &Job{Resolved: resolved, Credentials: creds, TLS: tlsConfig, Proxy: proxy, Notices: notices,
+	job := &Job{Resolved: resolved, Credentials: creds, TLS: tlsConfig, Proxy: proxy, Notices: notices, Resolver: env.Resolver,
 		Seed: cfg.Seed, unknownSuffix: randomHex(6)}
 	if job.Seed == 0 {
 		job.Seed = randomSeed()
+	}
+	if cfg.OpenAPI != "" {
+		doc, err := openapi.Load(cfg.OpenAPI)
+		if err != nil {
+			return nil, usagef("--openapi: %s", err)
+		}
+		job.Declared = openapi.DeclaredStatuses(doc)
 	}
 	if err := job.buildPlan(job.withIDs(resolved.Endpoints, nil)); err != nil {
 		return nil, err
@@ -117,7 +130,10 @@ func (c *Config) authSpec() (spec auth.Spec, fromFile bool) {
 	if c.Auth.Type != "" {
 		spec = c.Auth
 		if spec.TokenEnv == "" {
-			spec.TokenEnv, spec.ForbiddenTokenEnv = c.TokenEnv, c.ForbiddenTokenEnv
+			spec.TokenEnv = c.TokenEnv
+		}
+		if spec.ForbiddenTokenEnv == "" {
+			spec.ForbiddenTokenEnv = c.ForbiddenTokenEnv
 		}
 		return spec, true
 	}
@@ -151,7 +167,7 @@ func authFlagError(fe *auth.FieldError) string {
 
 // loadKnownFailures reads a --known-failures file.
 func loadKnownFailures(path string) ([]suites.KnownFailureEntry, error) {
-	data, err := os.ReadFile(path)
+	data, err := words.ReadFileLimited(path, maxKnownFailuresBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -187,6 +203,12 @@ func (j *Job) buildPlan(endpoints []*plan.Endpoint) error {
 	}
 	if len(p.Cases) == 0 {
 		return usagef("--label-filter %q selects no case; labels in this plan: %s", cfg.LabelFilter, strings.Join(all.Labels(), ", "))
+	}
+	if j.Declared != nil {
+		for i := range p.Cases {
+			c := &p.Cases[i]
+			c.Declared, _ = j.Declared.Lookup(c.Request.Method, c.Request.URL, cfg.BaseURL)
+		}
 	}
 	j.Plan, j.Endpoints = p, endpoints
 	return nil

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"strings"
 
@@ -31,15 +32,28 @@ type Env struct {
 	Stdout    io.Writer
 	Stderr    io.Writer
 	LookupEnv func(string) (string, bool)
+	// Environ lists the environment as NAME=value (nil: nothing to list).
+	Environ func() []string
+	// Resolver looks host names up (nil: the system's); tests answer from
+	// a resolver of their own, so that no query leaves the machine.
+	Resolver *net.Resolver
 	// Color says whether Stdout is a terminal that may be coloured.
 	Color bool
 }
 
 // OSEnv returns the environment of the running process.
 func OSEnv() Env {
-	env := Env{Stdout: os.Stdout, Stderr: os.Stderr, LookupEnv: os.LookupEnv}
+	env := Env{Stdout: os.Stdout, Stderr: os.Stderr, LookupEnv: os.LookupEnv, Environ: os.Environ}
 	env.Color = useColor(os.Stdout, os.Getenv)
 	return env
+}
+
+// environ lists the environment, or nothing when Environ is unset.
+func (e Env) environ() []string {
+	if e.Environ == nil {
+		return nil
+	}
+	return e.Environ()
 }
 
 func (e Env) getenv(name string) string {
@@ -69,6 +83,7 @@ func commands() []command {
 	return []command{
 		{"run", "probe an API and judge it against its profile (the main job)", runCommand},
 		{"detect", "probe once and tell which profile the API follows", detectCommand},
+		{"init", "write a config file from an OpenAPI document", initCommand},
 		{"diff", "compare two results.json files: fixed, regressed, still failing, new", diffCommand},
 		{"demo", "run against the embedded reference API: an honest one and always-200", demoCommand},
 		{"fixtures", "serve the reference API (every profile and always-200)", fixturesCommand},

@@ -137,9 +137,17 @@ func TestRedactHeaderAndSecretShapes(t *testing.T) {
 	}
 }
 
-// TestLeakingArtifactIsCaught proves the post-write scan: an artifact
-// writer that leaks the token makes the run exit 4 and the file removed.
+// TestLeakingArtifactIsCaught proves the after-write scan: an artifact
+// writer that leaks the token makes the run exit 4, and nothing of that
+// run reaches the report directory: the previous run's set stays whole.
 func TestLeakingArtifactIsCaught(t *testing.T) {
+	_, base := referenceAPI(t, withAuth(fixtures.Options{}))
+	dir := t.TempDir()
+	args := []string{"run", "--base-url", base + "/strict", "--path", "/items", "--found", "2,3", "--token-env", testTokenEnv, "--report-dir", dir}
+	previous := runMain(t, nil, args...)
+	if previous.code != ExitPass {
+		t.Fatalf("the clean run: exit %d", previous.code)
+	}
 	saved := artifacts
 	t.Cleanup(func() { artifacts = saved })
 	artifacts = func() []reports.Writer {
@@ -148,16 +156,18 @@ func TestLeakingArtifactIsCaught(t *testing.T) {
 			return err
 		}})
 	}
-	_, base := referenceAPI(t, withAuth(fixtures.Options{}))
-	res := runMain(t, nil, "run", "--base-url", base+"/strict", "--path", "/items", "--found", "2,3", "--token-env", testTokenEnv)
+	res := runMain(t, nil, args...)
 	if res.code != ExitArtifacts || !strings.Contains(res.stderr, "leak.txt") {
 		t.Fatalf("exit %d, stderr %q", res.code, res.stderr)
 	}
 	if _, err := os.Stat(filepath.Join(res.dir, "leak.txt")); !os.IsNotExist(err) {
-		t.Fatal("the leaking file must be removed")
+		t.Fatal("the leaking file must never reach the report directory")
 	}
-	if _, err := os.Stat(filepath.Join(res.dir, "junit.xml")); err != nil {
-		t.Fatal("clean artifacts stay")
+	if res.run == nil || res.run.RunID != previous.run.RunID {
+		t.Fatal("the previous run's set must stay untouched")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 5 { // the set and the lock
+		t.Errorf("%d entries in the report directory, want the 4 artifacts and the lock (no temporary file left)", len(entries))
 	}
 }
 

@@ -1,11 +1,13 @@
 package runner
 
 import (
+	"encoding/base64"
 	"fmt"
-	"os"
+	"net/url"
 	"strings"
 
 	"github.com/apiconform/apiconform/reports"
+	"github.com/apiconform/apiconform/suites/auth"
 )
 
 // artifacts lists the report writers; tests add a leaking one to prove
@@ -22,22 +24,15 @@ func (j *Job) Report(run *reports.Run, env Env) int {
 	}
 	redactor := j.redactor()
 	redactor.Scrub(run)
-	paths, err := reports.WriteArtifacts(cfg.ReportDir, run, artifacts())
+	paths, leaking, err := reports.WriteSet(cfg.ReportDir, run, artifacts(), redactor.Secrets())
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "apiconform: %s\n", err)
-		return ExitArtifacts
-	}
-	leaking, err := reports.ScanFiles(paths, redactor.Secrets())
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "apiconform: %s\n", err)
+		fmt.Fprintf(env.Stderr, "apiconform: %s; the report directory keeps the previous run's set\n", err)
 		return ExitArtifacts
 	}
 	if len(leaking) > 0 {
-		// Never leave a secret where a CI job would publish it.
-		for _, p := range leaking {
-			_ = os.Remove(p)
-		}
-		fmt.Fprintf(env.Stderr, "apiconform: a secret value survived redaction in %s; removed it. This is a bug in apiconform: please report it (without the file)\n", strings.Join(leaking, ", "))
+		// Never leave a secret where a CI job would publish it; the
+		// previous run's set stays as it was.
+		fmt.Fprintf(env.Stderr, "apiconform: a secret value survived redaction in %s; nothing of this run was written. This is a bug in apiconform: please report it (without the file)\n", strings.Join(leaking, ", "))
 		return ExitArtifacts
 	}
 	if cfg.Verbose {
@@ -79,5 +74,22 @@ func (j *Job) redactor() *reports.Redactor {
 	r := reports.NewRedactor(nil, append([]string{cfg.AuthHeader}, cfg.RedactHeaders...))
 	r.Show(j.Credentials.Secrets())
 	r.Show(cfg.EnvShown)
+	r.Show(userInfoSecrets(cfg.BaseURL))
 	return r
+}
+
+// userInfoSecrets are the password of a base URL with user info and the
+// Basic credential the HTTP client derives from it, which a server may
+// echo.
+func userInfoSecrets(baseURL string) []auth.Secret {
+	u, err := url.Parse(baseURL)
+	if err != nil || u.User == nil {
+		return nil
+	}
+	password, ok := u.User.Password()
+	if !ok || password == "" {
+		return nil
+	}
+	basic := base64.StdEncoding.EncodeToString([]byte(u.User.Username() + ":" + password))
+	return []auth.Secret{{Value: password, Shown: "[redacted]"}, {Value: basic, Shown: "[redacted]"}}
 }

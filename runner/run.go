@@ -29,10 +29,19 @@ func newRunFlagSet(c *Config) *pflag.FlagSet {
 // It returns the job, or nil and the exit code to end with (a usage
 // error, --help, or the plan printed for --dry-run).
 func prepareCommand(name string, args []string, env Env) (*Job, int) {
-	cfg, err := LoadConfig(args, env.LookupEnv, newRunFlagSet)
+	cfg, err := LoadConfig(args, env.LookupEnv, newRunFlagSet, env.environ()...)
 	if err != nil {
 		help := Defaults()
 		return nil, usageFailure(env, name, newRunFlagSet(&help), err)
+	}
+	for _, w := range cfg.Warnings {
+		fmt.Fprintf(env.Stderr, "apiconform %s: warning: %s\n", name, w)
+	}
+	if err := cfg.endpointsFromOpenAPI(); err != nil {
+		return nil, usageFailure(env, name, nil, err)
+	}
+	if name == "detect" {
+		cfg.discoverWhereNoIDs()
 	}
 	job, err := Prepare(cfg, env)
 	if err != nil {
@@ -172,7 +181,7 @@ func (j *Job) newProber() *probe.Prober {
 	return probe.New(probe.Options{
 		Concurrency: cfg.Concurrency, Timeout: cfg.Timeout, MaxBody: cfg.MaxBody,
 		UserAgent: "apiconform/" + Version(), Auth: j.Credentials, TLS: j.TLS,
-		Retries: cfg.Retries, MaxRPS: cfg.MaxRPS, FollowRedirects: cfg.FollowRedirects, Proxy: j.Proxy,
+		Retries: cfg.Retries, MaxRPS: cfg.MaxRPS, FollowRedirects: cfg.FollowRedirects, Proxy: j.Proxy, Resolver: j.Resolver,
 	})
 }
 

@@ -1,6 +1,7 @@
 package suites
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"sync"
@@ -116,6 +117,7 @@ func Judge(in Input) ([]*Result, error) {
 	defer func() { formatter.ColorableStdOut = previous }()
 
 	var t failureRecorder
+	defer pinTestCount()()
 	ginkgo.RunSpecs(&t, "apiconform", suiteConfig, reporterConfig)
 	for _, r := range results {
 		if r.Outcome == "" {
@@ -157,4 +159,19 @@ func (r *Result) settle(report types.SpecReport) {
 		r.Outcome = NotRun
 		r.Reason = "not judged: " + report.State.String()
 	}
+}
+
+// pinTestCount sets go test's -count to 1 while Ginkgo checks its
+// configuration, and returns the function that restores it. Ginkgo refuses
+// to run under go test -count=N, which repeats the test functions, not one
+// Ginkgo suite, so a judgement inside a repeated test is sound. Outside a
+// test binary there is no such flag and nothing is changed.
+func pinTestCount() (restore func()) {
+	f := flag.Lookup("test.count")
+	if f == nil || f.Value.String() == "1" {
+		return func() {}
+	}
+	was := f.Value.String()
+	_ = f.Value.Set("1")
+	return func() { _ = f.Value.Set(was) }
 }

@@ -252,6 +252,24 @@ var rules = []Rule{
 		},
 	},
 	{
+		ID: "declared-status", Level: LevelWarn, Source: "OpenAPI 3.x Responses Object",
+		Summary: "the status is one the operation declares in the OpenAPI document (or its default)",
+		Impact:  "clients generated from the document have no branch for this status, and the documentation tells its readers something else",
+		applies: func(o *Observation, _ *Profile) bool { return len(o.Case.Declared) > 0 },
+		check: func() types.GomegaMatcher {
+			return matcher(
+				func(o *Observation) string {
+					return "a status the OpenAPI document declares for the operation (" + strings.Join(o.Case.Declared, ", ") + ")"
+				},
+				func(o *Observation) (bool, string) {
+					if declaredStatus(o.Case.Declared, o.Status) {
+						return true, ""
+					}
+					return false, fmt.Sprintf("%d, which the document does not declare", o.Status)
+				})
+		},
+	},
+	{
 		ID: "ratelimit-headers", Level: LevelInfo, Source: "draft-ietf-httpapi-ratelimit-headers",
 		Summary: "RateLimit / RateLimit-Policy and X-RateLimit-* headers, when present, are parsed and shown",
 		applies: func(o *Observation, _ *Profile) bool { return len(RateLimitHeaders(o.Header)) > 0 },
@@ -299,4 +317,16 @@ func parseStructuredList(v string) []map[string]string {
 		items = append(items, item)
 	}
 	return items
+}
+
+// declaredStatus reports whether status is among the declared response
+// keys: the code itself, its class (4XX) or default.
+func declaredStatus(declared []string, status int) bool {
+	code, class := fmt.Sprint(status), fmt.Sprintf("%dXX", status/100)
+	for _, d := range declared {
+		if d == code || strings.EqualFold(d, class) || d == "default" {
+			return true
+		}
+	}
+	return false
 }

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"regexp"
 	"strconv"
 
 	"fmt"
@@ -41,6 +42,9 @@ type Spec struct {
 	Scopes                   []string `yaml:"scopes"`                      // Scopes are asked for in the token request.
 	Audience                 string   `yaml:"audience"`                    // Audience is sent as the token request's audience parameter when set.
 }
+
+// envName is the syntax of an environment variable name.
+var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // Getenv looks a variable up in the environment of the run.
 type Getenv func(name string) string
@@ -110,6 +114,11 @@ func secretFrom(getenv Getenv, key, name string) (string, error) {
 	if name == "" {
 		return "", &FieldError{Key: key, Msg: "names no environment variable"}
 	}
+	if !envName.MatchString(name) || LooksLikeSecret(name) {
+		// Most likely the secret itself, given where its name belongs:
+		// say so without repeating it.
+		return "", &FieldError{Key: key, Msg: "expects the NAME of an environment variable (such as API_TOKEN); the value given is not one, and it is not shown because it may be the secret itself"}
+	}
 	v := strings.TrimSpace(getenv(name))
 	switch {
 	case v == "":
@@ -133,6 +142,9 @@ func newToken(spec Spec, getenv Getenv) (Method, error) {
 		t.Scheme = "Bearer"
 	}
 	if !httpsyntax.IsToken(t.HeaderName) {
+		if strings.ContainsAny(t.HeaderName, ": ") {
+			return nil, &FieldError{Key: "header", Msg: "expects a header name only (such as Authorization); the value given holds more, and it is not shown because it may carry a credential: give the token with --token-env"}
+		}
 		return nil, &FieldError{Key: "header", Value: strconv.Quote(t.HeaderName), Msg: "not a valid header name"}
 	}
 	var err error

@@ -44,9 +44,11 @@ func ParseRetryAfter(value, date string, now time.Time) (time.Duration, bool) {
 		return 0, false
 	}
 	if IsDigits(value) {
+		// delay-seconds has no upper bound (RFC 9110 §10.2.3): a value too
+		// large for a duration is valid, and means "a very long time".
 		secs, err := strconv.ParseInt(value, 10, 64)
-		if err != nil || secs > 1<<31 {
-			return 0, false
+		if err != nil || secs > maxDelaySeconds {
+			return maxDelaySeconds * time.Second, true
 		}
 		return time.Duration(secs) * time.Second, true
 	}
@@ -60,6 +62,9 @@ func ParseRetryAfter(value, date string, now time.Time) (time.Duration, bool) {
 	}
 	return max(at.Sub(ref), 0), true
 }
+
+// maxDelaySeconds is the longest delay a duration holds comfortably (68 years).
+const maxDelaySeconds = 1 << 31
 
 // ParseDate reads an HTTP-date in any of the three formats RFC 9110 §5.6.7
 // allows recipients to accept.

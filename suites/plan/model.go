@@ -113,6 +113,14 @@ type Endpoint struct {
 	UnknownPath string `json:"unknown_path,omitempty"`
 	Profile     string `json:"profile"`
 	Fields      Fields `json:"fields"`
+	// Source is where the endpoint is defined, for CI annotations.
+	Source Source `json:"source,omitempty"`
+}
+
+// Source is a place in a file: the config file line that defines an endpoint.
+type Source struct {
+	File string `json:"file,omitempty"`
+	Line int    `json:"line,omitempty"`
 }
 
 // Discovery is the request that lists a collection and the gjson path of
@@ -229,6 +237,10 @@ type Case struct {
 	IDs        IDs      `json:"ids"`
 	Labels     []string `json:"labels"`
 	SkipReason string   `json:"skip_reason,omitempty"`
+	// Declared lists the statuses the API's OpenAPI document declares for
+	// the operation this case asks ("200", "4XX", "default"); nil when no
+	// document was given or no operation matches.
+	Declared []string `json:"declared,omitempty"`
 }
 
 // Name is the case's name within its endpoint: the kind, and the

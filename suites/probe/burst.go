@@ -25,60 +25,14 @@ type BurstOptions struct {
 // request: the recovery. The returned exchange carries the limiting answer
 // (or the last answer when no limit was hit) and the burst record.
 func (p *Prober) Burst(ctx context.Context, c *plan.Case, opts BurstOptions) *Exchange {
+	started := time.Now()
 	b := &Burst{Budget: opts.Budget, Statuses: map[int]int{}}
-	var (
-		launched atomic.Int64
-		stop     atomic.Bool
-		mu       sync.Mutex
-		last     *Exchange
-		wg       sync.WaitGroup
-	)
-	workers := min(max(opts.Concurrency, 1), max(opts.Budget, 1))
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for !stop.Load() && ctx.Err() == nil {
-				// Claim a slot of the budget before sending, so that the
-				// count can never pass it whatever the interleaving.
-				if launched.Add(1) > int64(opts.Budget) {
-					return
-				}
-				// One attempt each, unpaced: the burst exists to reach the
-				// limit, and a retry would spend budget behind its back.
-				ex := p.exchange(ctx, c.ID, c.Request)
-				mu.Lock()
-				b.Sent++
-				switch {
-				case ex.Err != nil && ex.Err.Fault == FaultCanceled:
-					// The run was interrupted: not a fault of the target.
-				case ex.Err != nil:
-					b.Errors++
-					if b.FirstError == nil {
-						b.FirstError = ex.Err
-					}
-					stop.Store(true)
-				default:
-					b.Statuses[ex.Response.Status]++
-					status := ex.Response.Status
-					if (status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable) && b.Limiting == nil {
-						b.Limiting = ex
-						b.StoppedBy = status
-						stop.Store(true)
-					}
-					last = ex
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
+	last := p.sendBurst(ctx, c, opts, b)
 	if b.Limiting == nil && b.FirstError == nil && ctx.Err() != nil {
 		// The run stopped before the limit was reached: "no 429" would be
 		// a verdict on a burst that never finished.
 		b.Interrupted = true
 	}
-
 	result := last
 	if b.Limiting != nil {
 		result = b.Limiting
@@ -101,7 +55,74 @@ func (p *Prober) Burst(ctx context.Context, c *plan.Case, opts BurstOptions) *Ex
 	if b.StoppedBy == http.StatusTooManyRequests {
 		p.recover(ctx, c, b, opts.RetryAfterMax)
 	}
+	// The case took the whole phase: the burst, the wait and the recovery.
+	out.Started, out.Duration = started, time.Since(started)
 	return &out
+}
+
+// sendBurst sends the case's request from opts.Concurrency workers until
+// the budget is spent, the first 429 (or 503) comes back, a request fails
+// in transit or ctx ends, recording each answer in b. It returns the last
+// answer.
+func (p *Prober) sendBurst(ctx context.Context, c *plan.Case, opts BurstOptions, b *Burst) *Exchange {
+	var (
+		launched atomic.Int64
+		stop     atomic.Bool
+		mu       sync.Mutex
+		last     *Exchange
+		wg       sync.WaitGroup
+	)
+	workers := min(max(opts.Concurrency, 1), max(opts.Budget, 1))
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for !stop.Load() && ctx.Err() == nil {
+				// Claim a slot of the budget before sending, so that the
+				// count can never pass it whatever the interleaving.
+				if launched.Add(1) > int64(opts.Budget) {
+					return
+				}
+				// One attempt each, unpaced: the burst exists to reach the
+				// limit, and a retry would spend budget behind its back.
+				ex := p.exchange(ctx, c.ID, c.Request)
+				mu.Lock()
+				if b.record(ex) {
+					stop.Store(true)
+				}
+				if ex.Err == nil {
+					last = ex
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return last
+}
+
+// record counts one answer of the burst and reports whether the burst
+// must stop: a transport failure, or the first 429 (or 503).
+func (b *Burst) record(ex *Exchange) bool {
+	b.Sent++
+	switch {
+	case ex.Err != nil && ex.Err.Fault == FaultCanceled:
+		// The run was interrupted: not a fault of the target.
+		return false
+	case ex.Err != nil:
+		b.Errors++
+		if b.FirstError == nil {
+			b.FirstError = ex.Err
+		}
+		return true
+	}
+	status := ex.Response.Status
+	b.Statuses[status]++
+	if (status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable) && b.Limiting == nil {
+		b.Limiting, b.StoppedBy = ex, status
+		return true
+	}
+	return false
 }
 
 // recover waits what the limiting answer asked for (capped) and sends the

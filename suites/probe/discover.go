@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 
 	"github.com/tidwall/gjson"
 
@@ -13,11 +14,11 @@ import (
 )
 
 // Discover sends r (a listing of the collection, with valid credentials)
-// and reads up to limit IDs at the gjson path ids of its answer. The IDs
-// of staging data change under a nightly job; reading them at run time
-// keeps the found cases valid. An answer that is not a 2xx, or holds no
-// ID at the path, is an error that says so.
-func (p *Prober) Discover(ctx context.Context, r plan.Request, ids string, limit int) ([]string, error) {
+// and reads up to limit IDs at the first of the gjson paths that holds
+// some in its answer. The IDs of staging data change under a nightly job;
+// reading them at run time keeps the found cases valid. An answer that is
+// not a 2xx, or holds no ID at any path, is an error that says so.
+func (p *Prober) Discover(ctx context.Context, r plan.Request, limit int, paths ...string) ([]string, error) {
 	if err := p.pacer.wait(ctx); err != nil {
 		return nil, err
 	}
@@ -42,9 +43,19 @@ func (p *Prober) Discover(ctx context.Context, r plan.Request, ids string, limit
 	if !gjson.ValidBytes(body) {
 		return nil, fmt.Errorf("its %d answer is not JSON", resp.StatusCode)
 	}
+	for _, path := range paths {
+		if ids := idsAt(body, path, limit); len(ids) > 0 {
+			return ids, nil
+		}
+	}
+	return nil, fmt.Errorf("its answer holds no ID at %s (members: %s)", strings.Join(paths, " or "), words.ClipLine(topMembers(body), 80))
+}
+
+// idsAt reads up to limit distinct scalar IDs at a gjson path.
+func idsAt(body []byte, path string, limit int) []string {
 	var out []string
 	seen := map[string]bool{}
-	for _, v := range gjson.GetBytes(body, ids).Array() {
+	for _, v := range gjson.GetBytes(body, path).Array() {
 		id := v.String()
 		if v.IsObject() || v.IsArray() || id == "" || seen[id] || len(out) >= limit {
 			continue
@@ -52,10 +63,7 @@ func (p *Prober) Discover(ctx context.Context, r plan.Request, ids string, limit
 		seen[id] = true
 		out = append(out, id)
 	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("its answer holds no ID at %s (members: %s)", ids, words.ClipLine(topMembers(body), 80))
-	}
-	return out, nil
+	return out
 }
 
 // topMembers names the top-level members of a JSON object, to help fix a

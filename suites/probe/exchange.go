@@ -5,6 +5,8 @@ package probe
 
 import (
 	"net/http"
+	"slices"
+	"sort"
 	"time"
 )
 
@@ -31,12 +33,15 @@ type RecordedRequest struct {
 
 // Response is what came back. Body holds at most the configured maximum.
 type Response struct {
-	Status    int
-	Proto     string
-	Header    http.Header
-	Body      []byte
-	Truncated bool  // the body was longer than the cap
-	Size      int64 // bytes read, capped at the limit + 1
+	Status int
+	Proto  string
+	Header http.Header // at most HeaderKept bytes of it (HeaderBytes says how much came)
+	// HeaderBytes is the size of the headers as received, when they were
+	// larger than HeaderKept and cut (0 otherwise).
+	HeaderBytes int64
+	Body        []byte
+	Truncated   bool  // the body was longer than the cap
+	Size        int64 // bytes read, capped at the limit + 1
 }
 
 // TransportError is a failure to get an answer: the case is inconclusive,
@@ -55,16 +60,19 @@ type Fault string
 
 // The kinds of transport failure.
 const (
-	FaultRefused      Fault = "refused"        // nothing listens at the address
-	FaultDNS          Fault = "dns"            // the host name does not resolve
-	FaultTimeout      Fault = "timeout"        // no complete answer within --timeout
-	FaultReset        Fault = "reset"          // the connection closed or reset before the answer was complete
-	FaultTLS          Fault = "tls"            // the TLS handshake failed (certificate, protocol)
-	FaultBodyTooLarge Fault = "body-too-large" // the body is longer than --max-body
-	FaultRedirect     Fault = "redirect"       // too many redirects (with --follow-redirects)
-	FaultProxy        Fault = "proxy"          // the proxy from the environment could not be reached
-	FaultCanceled     Fault = "canceled"       // the run stopped (signal or --deadline) before the answer arrived
-	FaultAuth         Fault = "auth"           // the credentials could not be obtained (an OAuth 2.0 token endpoint refused)
+	FaultRefused      Fault = "refused"           // nothing listens at the address
+	FaultDNS          Fault = "dns"               // the host name does not resolve
+	FaultTimeout      Fault = "timeout"           // no complete answer within --timeout
+	FaultReset        Fault = "reset"             // the connection closed or reset before the answer was complete
+	FaultTLS          Fault = "tls"               // the TLS handshake failed (certificate, protocol)
+	FaultBodyTooLarge Fault = "body-too-large"    // the body is longer than --max-body
+	FaultRedirect     Fault = "redirect"          // too many redirects (with --follow-redirects)
+	FaultProxy        Fault = "proxy"             // the proxy from the environment could not be reached
+	FaultCanceled     Fault = "canceled"          // the run stopped (signal or --deadline) before the answer arrived
+	FaultAuth         Fault = "auth"              // the credentials could not be obtained (an OAuth 2.0 token endpoint refused)
+	FaultProtocol     Fault = "protocol"          // the server does not answer HTTP/1.1 (another protocol, or HTTP/2 only)
+	FaultMalformed    Fault = "malformed"         // the answer breaks HTTP framing (a bad status line, header or chunk)
+	FaultHeaders      Fault = "headers-too-large" // the answer's headers are larger than the client accepts
 	FaultOther        Fault = "other"
 )
 
@@ -86,4 +94,57 @@ type Burst struct {
 	// Interrupted says the run stopped (signal or --deadline) before the
 	// burst and its recovery were complete: the case is not run.
 	Interrupted bool
+}
+
+// HeaderKept bounds the headers an exchange keeps: a server that sends
+// megabytes of headers must not fill memory or the reports.
+const HeaderKept = 64 << 10
+
+// headerValueKept bounds one value of a header the judge reads.
+const headerValueKept = 8 << 10
+
+// judgedHeaders are kept first, whatever the others weigh: the rules read them.
+var judgedHeaders = []string{
+	"Content-Type", "Content-Length", "Transfer-Encoding", "Www-Authenticate", "Allow", "Retry-After", "Date",
+	"Cache-Control", "Content-Range", "Location", "Ratelimit", "Ratelimit-Policy",
+}
+
+// capHeader returns h whole when it is small, or the headers the judge
+// reads (each value at most headerValueKept) and then the others in name
+// order while they fit in HeaderKept, with the size that came.
+func capHeader(h http.Header) (http.Header, int64) {
+	var total int64
+	for name, values := range h {
+		for _, v := range values {
+			total += int64(len(name) + len(v) + 4)
+		}
+	}
+	if total <= HeaderKept {
+		return h, 0
+	}
+	out := http.Header{}
+	budget := int64(HeaderKept)
+	keep := func(name string, limit int) {
+		for _, v := range h[name] {
+			v = v[:min(len(v), limit)]
+			if cost := int64(len(name) + len(v) + 4); cost <= budget {
+				out[name] = append(out[name], v)
+				budget -= cost
+			}
+		}
+	}
+	for _, name := range judgedHeaders {
+		keep(name, headerValueKept)
+	}
+	names := make([]string, 0, len(h))
+	for name := range h {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if _, done := out[name]; !done && !slices.Contains(judgedHeaders, name) {
+			keep(name, int(budget))
+		}
+	}
+	return out, total
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/apiconform/apiconform/suites/auth"
 	"github.com/apiconform/apiconform/suites/plan"
+	"github.com/apiconform/apiconform/suites/words"
 )
 
 // Options configure a Prober.
@@ -45,6 +46,8 @@ type Options struct {
 	FollowRedirects bool
 	// Proxy picks the proxy of a request (nil: http.ProxyFromEnvironment).
 	Proxy func(*http.Request) (*url.URL, error)
+	// Resolver looks host names up (nil: the system's).
+	Resolver *net.Resolver
 }
 
 // DefaultRetryBackoff is the pause before the first retry.
@@ -90,6 +93,9 @@ func newClient(opts Options) *http.Client {
 	if opts.TLS != nil {
 		transport.TLSClientConfig = opts.TLS
 	}
+	if opts.Resolver != nil {
+		transport.DialContext = (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second, Resolver: opts.Resolver}).DialContext
+	}
 	if opts.Proxy != nil {
 		transport.Proxy = opts.Proxy
 	}
@@ -120,8 +126,11 @@ func newClient(opts Options) *http.Client {
 // OutOfBandClient returns a client for requests that are not cases (an
 // OAuth 2.0 token endpoint): the run's TLS settings and proxy, a timeout,
 // and no redirects followed.
-func OutOfBandClient(tlsConfig *tls.Config, proxy func(*http.Request) (*url.URL, error), timeout time.Duration) *http.Client {
+func OutOfBandClient(tlsConfig *tls.Config, proxy func(*http.Request) (*url.URL, error), resolver *net.Resolver, timeout time.Duration) *http.Client {
 	transport := http.DefaultTransport.(*http.Transport).Clone()
+	if resolver != nil {
+		transport.DialContext = (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second, Resolver: resolver}).DialContext
+	}
 	if tlsConfig != nil {
 		transport.TLSClientConfig = tlsConfig
 	}
@@ -270,8 +279,9 @@ func (p *Prober) exchange(ctx context.Context, caseID string, r plan.Request) *E
 	}
 	defer resp.Body.Close()
 	body, readErr := io.ReadAll(io.LimitReader(resp.Body, p.opts.MaxBody+1))
+	header, headerBytes := capHeader(resp.Header)
 	ex.Response = &Response{
-		Status: resp.StatusCode, Proto: resp.Proto, Header: resp.Header, Body: body, Size: int64(len(body)),
+		Status: resp.StatusCode, Proto: resp.Proto, Header: header, HeaderBytes: headerBytes, Body: body, Size: int64(len(body)),
 	}
 	switch {
 	case readErr != nil:
@@ -361,7 +371,7 @@ func TLSConfig(caFile string, insecure bool) (*tls.Config, error) {
 	// InsecureSkipVerify is opt-in and announced in every report.
 	cfg := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: insecure}
 	if caFile != "" {
-		pem, err := os.ReadFile(caFile)
+		pem, err := words.ReadFileLimited(caFile, 4<<20)
 		if err != nil {
 			return nil, err
 		}
@@ -415,6 +425,12 @@ func classify(err error, rawURL string, timeout time.Duration) *TransportError {
 		te.Fault, te.Message = FaultTLS, "the server's certificate is not trusted: "+certErr.Err.Error()+" (trust its CA with --ca-cert FILE)"
 	case errors.As(err, &recErr):
 		te.Fault, te.Message = FaultTLS, "the server did not answer TLS (is the URL http:// rather than https://?)"
+	case strings.Contains(inner.Error(), "malformed HTTP response"):
+		te.Fault, te.Message = FaultProtocol, "the server does not answer HTTP/1.1 (another protocol on the port, or a server that speaks HTTP/2 only): "+words.ClipLine(inner.Error(), 120)
+	case strings.Contains(inner.Error(), "server response headers exceeded"):
+		te.Fault, te.Message = FaultHeaders, "the answer's headers are larger than the HTTP client accepts (10 MiB): "+words.ClipLine(inner.Error(), 120)
+	case malformedAnswer(inner.Error()):
+		te.Fault, te.Message = FaultMalformed, "the answer breaks HTTP framing: "+words.ClipLine(inner.Error(), 120)
 	case strings.Contains(inner.Error(), "tls:") || strings.Contains(inner.Error(), "x509:"):
 		te.Fault, te.Message = FaultTLS, inner.Error()
 	default:
@@ -457,4 +473,15 @@ func hostOf(rawURL string) string {
 		return u.Host
 	}
 	return rawURL
+}
+
+// malformedAnswer reports whether a transport error says the answer broke
+// HTTP's framing.
+func malformedAnswer(msg string) bool {
+	for _, sign := range []string{"malformed", "invalid byte in chunk", "Content-Length", "invalid header", "unsupported transfer encoding", "invalid status", "transport connection broken"} {
+		if strings.Contains(msg, sign) {
+			return true
+		}
+	}
+	return false
 }

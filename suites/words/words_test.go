@@ -31,3 +31,11 @@ func TestCount(t *testing.T) {
 		}
 	}
 }
+
+func TestNearest(t *testing.T) {
+	for in, want := range map[string]string{"basurl": "base-url", "profil": "profile", "xyz": "", "run": "run"} {
+		if got := Nearest(in, []string{"base-url", "profile", "run", "detect"}); got != want {
+			t.Errorf("Nearest(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
