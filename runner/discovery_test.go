@@ -75,3 +75,13 @@ func TestDiscoveryThatFindsNothingIsInconclusive(t *testing.T) {
 		t.Errorf("--dry-run does not show where the discovered IDs go:\n%s", res.stdout)
 	}
 }
+
+// TestDetectFromABaseURLAndAPath: detect finds the IDs itself.
+func TestDetectFromABaseURLAndAPath(t *testing.T) {
+	_, base := referenceAPI(t, fixtures.Options{})
+	res := runMain(t, nil, "detect", "--base-url", base+"/strict", "--path", "/records/{id}", "--id-style", "path")
+	d := res.run.Detection
+	if d == nil || len(res.run.IDs) == 0 || len(res.run.IDs[0].Found) == 0 || d.Profiles[0].Judged() < 3 {
+		t.Fatalf("detect without IDs: exit %d, %+v\n%s%s", res.code, d, res.stdout, res.stderr)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/apiconform/apiconform/fixtures"
 	"github.com/apiconform/apiconform/reports"
@@ -223,5 +224,22 @@ func TestProtocolFaultsAreNamed(t *testing.T) {
 		if c.Outcome != suites.Error || !strings.Contains(c.Reason, "("+fault+")") {
 			t.Errorf("%q: %s %q, want an error of kind %s", answer[:8], c.Outcome, c.Reason, fault)
 		}
+	}
+}
+
+// TestStaleTemporaryFilesAreRemoved: what a run killed while writing left
+// behind is removed by the next run into the directory.
+func TestStaleTemporaryFilesAreRemoved(t *testing.T) {
+	_, base := referenceAPI(t, fixtures.Options{})
+	dir := t.TempDir()
+	stale := filepath.Join(dir, ".apiconform-junit.xml-123.tmp")
+	if err := os.WriteFile(stale, []byte("half a report"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-time.Hour)
+	_ = os.Chtimes(stale, old, old)
+	runMain(t, nil, "run", "--base-url", base+"/strict", "--path", "/items", "--found", "2,3", "--report-dir", dir)
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Error("the stale temporary file is still there")
 	}
 }
