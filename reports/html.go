@@ -82,6 +82,7 @@ type htmlCase struct {
 	Label     string
 	Open      bool
 	Title     string // the matrix cell's tooltip
+	Brief     string // why a skipped, erroring or unrun case has no verdict, shown unexpanded
 	Got       string
 	Duration  string
 	ReqHeader []htmlHeader
@@ -122,7 +123,7 @@ func newHTMLView(run *Run) *htmlView {
 
 	anchors := map[string]bool{}
 	byID := map[string]*htmlCase{}
-	for _, c := range run.Cases {
+	for _, c := range HeadlineOrder(run) {
 		hc := newHTMLCase(c, anchors, run.Insecure)
 		v.Cases = append(v.Cases, hc)
 		byID[c.Endpoint+"\x00"+c.Case] = hc
@@ -219,6 +220,9 @@ func newHTMLCase(c Case, anchors map[string]bool, insecure bool) *htmlCase {
 	}
 	if hc.Label == "" {
 		hc.Label = string(c.Outcome)
+	}
+	if c.Outcome == suites.Skipped || c.Outcome == suites.Error || c.Outcome == suites.NotRun {
+		hc.Brief = words.Clip(c.Reason, 160)
 	}
 	lead := c.Reason
 	if len(c.Failures) > 0 {

@@ -188,6 +188,14 @@ func (r *Redactor) collect(h map[string]string) {
 
 var cookieAttributes = map[string]bool{"path": true, "domain": true, "expires": true, "max-age": true, "samesite": true}
 
+// Headers redacts h in place, as Scrub redacts a case's headers: the
+// values of sensitive headers are replaced (and become known secrets),
+// every other value is redacted as text.
+func (r *Redactor) Headers(h map[string]string) {
+	r.collect(h)
+	r.headerMap(h)
+}
+
 func (r *Redactor) headerMap(h map[string]string) {
 	r.headerNames(h)
 	for name, v := range h {

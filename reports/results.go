@@ -61,6 +61,9 @@ type Run struct {
 	// Detection is set by `apiconform detect`: the run's cases are judged
 	// against the detected (or closest) profile.
 	Detection *suites.Detection `json:"detection,omitempty"`
+	// ReportURL is where report.html is published (--report-url), for
+	// links from summary.md.
+	ReportURL string `json:"report_url,omitempty"`
 }
 
 // Counts sums the outcomes of a run.
@@ -129,6 +132,7 @@ type Meta struct {
 	IDs         []EndpointIDs
 	Gaps        []string
 	RunID       string // "": a new one
+	ReportURL   string // where report.html is published, when known
 }
 
 // EndpointIDs are the IDs one endpoint used, each set with its source
@@ -159,7 +163,7 @@ func NewRun(meta Meta, results []*suites.Result) *Run {
 	run := &Run{
 		Tool: "apiconform", Version: meta.Version, Target: meta.Target, Profile: meta.Profile,
 		Started: meta.Started.UTC(), DurationMS: meta.Duration.Milliseconds(), Interrupted: meta.Interrupted, Notices: meta.Notices, Insecure: meta.Insecure, Known: meta.Known, Incident: meta.Incident,
-		Seed: meta.Seed, IDs: meta.IDs, Gaps: meta.Gaps, RunID: meta.RunID,
+		Seed: meta.Seed, IDs: meta.IDs, Gaps: meta.Gaps, RunID: meta.RunID, ReportURL: meta.ReportURL,
 		Cases: make([]Case, 0, len(results)),
 	}
 	if run.RunID == "" {

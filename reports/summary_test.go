@@ -50,22 +50,37 @@ func TestSummaryStaysShortForBigRuns(t *testing.T) {
 	run := &Run{Tool: "apiconform", Version: "test", Target: "https://staging.example.com/api", Profile: "strict", Started: sampleStart}
 	for i := range 600 {
 		c := Case{ID: fmt.Sprintf("ep%03d/partial", i), Endpoint: fmt.Sprintf("ep%03d", i), Case: "partial", Outcome: suites.Fail,
-			Failures: []suites.Finding{{Message: strings.Repeat("a long message ", 100)}}, Impact: strings.Repeat("a long impact ", 100)}
+			Failures: []suites.Finding{{Message: fmt.Sprintf("got %d: %s", i, strings.Repeat("a long message ", 100))}}, Impact: strings.Repeat("a long impact ", 100)}
 		if i%6 == 0 {
-			c.Outcome, c.Failures, c.Impact, c.Reason = suites.Error, nil, "", "transport error (timeout)"
+			c.Outcome, c.Failures, c.Impact, c.Reason = suites.Error, nil, "", fmt.Sprintf("transport error (timeout after %d ms)", i)
 		}
 		run.Cases = append(run.Cases, c)
 	}
 	run.Tally()
 	md := render(t, WriteSummary, run)
 	wantContains(t, "a big run's summary", md,
-		"#### Failures (500)", "- … and 480 more failing cases: see `report.html`",
-		"#### Errors (100): inconclusive", "- … and 80 more errors: see `report.html`")
-	if lines := strings.Count(md, "\n"); lines > 70 {
+		"#### Failures (500)", "… and 480 more failures: see `report.html`",
+		"#### Errors (100): inconclusive", "… and 80 more errors: see `report.html`")
+	// The lists, capped, and the per-endpoint table, capped too.
+	if lines := strings.Count(md, "\n"); lines > 90+summaryEndpointRows {
 		t.Errorf("summary.md of 600 cases has %d lines, want it short", lines)
 	}
 	if len(md) > 30_000 {
 		t.Errorf("summary.md of 600 cases is %d bytes, want it short", len(md))
+	}
+}
+
+func TestSummaryGroupsCasesThatDifferOnlyInTheEndpoint(t *testing.T) {
+	run := &Run{Tool: "apiconform", Version: "test", Target: "https://staging.example.com/api", Profile: "strict", Started: sampleStart}
+	for i := range 30 {
+		run.Cases = append(run.Cases, Case{ID: fmt.Sprintf("ep%02d/partial", i), Endpoint: fmt.Sprintf("ep%02d", i), Case: "partial", Outcome: suites.Fail,
+			Failures: []suites.Finding{{Message: fmt.Sprintf("ep%02d/partial: expected 404; got 200 OK", i)}}, Impact: "the incident"})
+	}
+	run.Tally()
+	md := render(t, WriteSummary, run)
+	wantContains(t, "summary.md", md, "#### Failures (30)\n\n- `ep00/partial`: expected 404; got 200 OK — *impact:* the incident — the same on 29 more endpoints: ep01, ep02, ep03, ep04, …\n\n")
+	if strings.Contains(md, "ep05/partial") {
+		t.Errorf("summary.md lists each of 30 identical failures:\n%s", md)
 	}
 }
 

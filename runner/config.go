@@ -30,6 +30,7 @@ type Config struct {
 	BaseURL        string        `yaml:"base_url"`        // BaseURL is the API root every endpoint path is joined to.
 	Profile        string        `yaml:"profile"`         // Profile is the default profile of every endpoint.
 	ReportDir      string        `yaml:"report_dir"`      // ReportDir receives junit.xml, results.json and the other artifacts.
+	ReportURL      string        `yaml:"report_url"`      // ReportURL is where CI publishes report.html, for links from summary.md.
 	LabelFilter    string        `yaml:"label_filter"`    // LabelFilter selects cases by label (Ginkgo syntax).
 	Timeout        time.Duration `yaml:"timeout"`         // Timeout bounds each request.
 	Wait           time.Duration `yaml:"wait"`            // Wait is the longest wait for the API to answer HTTP (not 502/503/504) before probing.
@@ -72,7 +73,8 @@ type Config struct {
 	endpointLines []int
 	EnvShown      []auth.Secret  `yaml:"-"` // EnvShown are header values that came from the environment, shown by name in reports.
 	DryRun        bool           `yaml:"-"` // DryRun prints the plan and sends nothing.
-	Verbose       bool           `yaml:"-"` // Verbose adds notes, skipped cases and Ginkgo's own report.
+	Verbose       int            `yaml:"-"` // Verbose prints each exchange as it happens (2: with bodies) and lists notes and skipped cases.
+	Color         string         `yaml:"-"` // Color is auto, always or never: ANSI colours on the console.
 	Endpoint      EndpointConfig `yaml:"-"` // Endpoint is the endpoint described by flags or environment.
 	Headers       []string       `yaml:"-"` // Headers are --header 'Name: value' of the flags' endpoint.
 	QueryPairs    []string       `yaml:"-"` // QueryPairs are --query name=value of the flags' endpoint.
@@ -90,6 +92,7 @@ func Defaults() Config {
 		AuthHeader:    "Authorization",
 		AuthScheme:    "Bearer",
 		RetryAfterMax: 10 * time.Second,
+		Color:         "auto",
 		Endpoint:      EndpointConfig{IDParam: "id", IDStyle: string(plan.StyleComma)},
 	}
 }
@@ -135,6 +138,7 @@ func runFlags(fs *pflag.FlagSet, c *Config) {
 	fs.StringArrayVar(&c.QueryPairs, "query", c.QueryPairs, "fixed query parameter sent with every case, name=value (repeatable), e.g. api-version=2025-01-01")
 	fs.StringVar(&c.Endpoint.UnknownPath, "unknown-path", c.Endpoint.UnknownPath, "path that cannot exist, for the unknown-endpoint case (default: /apiconform-unknown-R/R under the base URL)")
 	fs.StringVar(&c.ReportDir, "report-dir", c.ReportDir, "directory for junit.xml, results.json and the other reports")
+	fs.StringVar(&c.ReportURL, "report-url", c.ReportURL, "where CI publishes report.html: summary.md links it, and each failing case into it")
 	fs.StringVar(&c.LabelFilter, "label-filter", c.LabelFilter, "select cases by label, e.g. 'case:partial || auth' (labels: case:KIND, endpoint:NAME, profile:NAME, id-set, routing, auth, rate-limit)")
 	fs.DurationVar(&c.Timeout, "timeout", c.Timeout, "timeout of each request")
 	fs.DurationVar(&c.Wait, "wait", c.Wait, "wait up to this long for the API to answer HTTP with a status other than 502/503/504 before probing (an API started beside the run, e.g. in compose)")
@@ -161,7 +165,8 @@ func runFlags(fs *pflag.FlagSet, c *Config) {
 	fs.StringVar(&c.OpenAPI, "openapi", c.OpenAPI, "the API's OpenAPI document: warn on a status its operation does not declare (fail with --strict-warnings)")
 	fs.Int64Var(&c.Seed, "seed", c.Seed, "seed of the generated missing and malformed IDs, to repeat a run (0: a new one, recorded in results.json)")
 	fs.BoolVar(&c.DryRun, "dry-run", c.DryRun, "print the plan and send nothing")
-	fs.BoolVarP(&c.Verbose, "verbose", "v", c.Verbose, "also list skipped cases, notes and the judge's own report")
+	fs.CountVarP(&c.Verbose, "verbose", "v", "print each exchange as it happens, redacted, and list notes and skipped cases (-vv: with the bodies)")
+	fs.StringVar(&c.Color, "color", c.Color, "colour the console: auto (a terminal, unless NO_COLOR is set; FORCE_COLOR forces it), always or never")
 }
 
 // EnvName is the environment variable that sets a flag: --base-url is
@@ -509,8 +514,30 @@ func (c *Config) checkLimits() error {
 	if c.RetryAfterMax < 0 || c.RetryAfterMax > time.Hour {
 		return usagef("--retry-after-max %s: must not be negative, and at most 1h", c.RetryAfterMax)
 	}
+	if err := checkReportURL(c.ReportURL); err != nil {
+		return err
+	}
+	if !slices.Contains(reports.ColorModes, c.Color) {
+		return usagef("--color %q: must be auto, always or never", c.Color)
+	}
 	if m := c.WrongMethod; m != "" && !httpsyntax.IsMethod(m) {
 		return usagef("--wrong-method %q: not an HTTP method", m)
+	}
+	return nil
+}
+
+// checkReportURL accepts an absolute http(s) URL without credentials:
+// summary.md is posted where many can read it.
+func checkReportURL(raw string) error {
+	if raw == "" {
+		return nil
+	}
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+		return usagef("--report-url %q: give the absolute http(s) URL where report.html is published", words.URL(raw))
+	case u.User != nil:
+		return usagef("--report-url %s: a URL with credentials would be posted in summary.md; give one without", words.URL(raw))
 	}
 	return nil
 }

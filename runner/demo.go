@@ -75,7 +75,7 @@ func demoCommand(ctx context.Context, args []string, env Env) int {
 		}
 		fmt.Fprintf(env.Stdout, "\n== %s\n", d.title)
 		if *verbose {
-			_ = reports.WriteConsole(env.Stdout, run, reports.ConsoleOptions{Color: env.Color})
+			_ = reports.WriteConsole(env.Stdout, run, reports.ConsoleOptions{Color: env.color("auto")})
 		} else {
 			writeShortSummary(env, run)
 		}

@@ -86,7 +86,7 @@ func checkGolden(t *testing.T, path, got string) {
 		t.Fatalf("%v (APICONFORM_UPDATE_GOLDEN=1 writes it)", err)
 	}
 	if string(want) != got {
-		t.Errorf("%s differs from the config init wrote:\n%s", path, got)
+		t.Errorf("%s differs from what this run wrote (APICONFORM_UPDATE_GOLDEN=1 rewrites it):\n%s", path, got)
 	}
 }
 

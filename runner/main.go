@@ -12,8 +12,10 @@ import (
 	"os"
 	"strings"
 
+	"github.com/apiconform/apiconform/reports"
 	"github.com/apiconform/apiconform/suites/words"
 	"github.com/spf13/pflag"
+	"golang.org/x/term"
 )
 
 // Exit codes. A CI job can tell from them what happened.
@@ -37,14 +39,22 @@ type Env struct {
 	// Resolver looks host names up (nil: the system's); tests answer from
 	// a resolver of their own, so that no query leaves the machine.
 	Resolver *net.Resolver
-	// Color says whether Stdout is a terminal that may be coloured.
-	Color bool
+	// StdoutTerminal and StderrTerminal say whether the streams are
+	// terminals: the console may be coloured, the progress line redrawn.
+	StdoutTerminal bool
+	StderrTerminal bool
+	// StderrWidth is the terminal's width in columns (0: not known).
+	StderrWidth int
 }
 
 // OSEnv returns the environment of the running process.
 func OSEnv() Env {
 	env := Env{Stdout: os.Stdout, Stderr: os.Stderr, LookupEnv: os.LookupEnv, Environ: os.Environ}
-	env.Color = useColor(os.Stdout, os.Getenv)
+	env.StdoutTerminal = term.IsTerminal(int(os.Stdout.Fd()))
+	env.StderrTerminal = term.IsTerminal(int(os.Stderr.Fd()))
+	if env.StderrTerminal {
+		env.StderrWidth, _, _ = term.GetSize(int(os.Stderr.Fd()))
+	}
 	return env
 }
 
@@ -54,6 +64,12 @@ func (e Env) environ() []string {
 		return nil
 	}
 	return e.Environ()
+}
+
+// color says whether the console of a command run with --color mode is
+// coloured.
+func (e Env) color(mode string) bool {
+	return reports.UseColor(mode, e.StdoutTerminal, e.getenv)
 }
 
 func (e Env) getenv(name string) string {

@@ -35,7 +35,7 @@ func (j *Job) Report(run *reports.Run, env Env) int {
 		fmt.Fprintf(env.Stderr, "apiconform: a secret value survived redaction in %s; nothing of this run was written. This is a bug in apiconform: please report it (without the file)\n", strings.Join(leaking, ", "))
 		return ExitArtifacts
 	}
-	if cfg.Verbose {
+	if cfg.Verbose > 0 {
 		fmt.Fprintf(env.Stderr, "apiconform: wrote %s\n", strings.Join(paths, ", "))
 	}
 	return exitCode(run)

@@ -1,11 +1,9 @@
 package runner
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -62,7 +60,7 @@ func runCommand(ctx context.Context, args []string, env Env) int {
 	cfg := job.Resolved.Config
 	run, code := job.Execute(ctx, env)
 	if run != nil {
-		_ = reports.WriteConsole(env.Stdout, run, reports.ConsoleOptions{Color: env.Color, Verbose: cfg.Verbose})
+		_ = reports.WriteConsole(env.Stdout, run, reports.ConsoleOptions{Color: env.color(cfg.Color), Verbose: cfg.Verbose > 0, ReportDir: cfg.ReportDir})
 	}
 	return code
 }
@@ -76,15 +74,9 @@ func (j *Job) Execute(ctx context.Context, env Env) (*reports.Run, int) {
 	started := time.Now()
 	exchanges, deadlineHit := j.probeWithin(ctx, env)
 
-	// The judge sees every answer as received; what it prints is redacted
-	// before anyone reads it.
-	var ginkgoOut bytes.Buffer
-	in := suites.Input{Suites: j.Suites(), Exchanges: exchanges, StrictWarnings: cfg.StrictWarnings}
-	if cfg.Verbose {
-		in.GinkgoOutput = &ginkgoOut
-	}
-	results, err := suites.Judge(in)
-	fmt.Fprint(env.Stderr, j.redactor().String(ginkgoOut.String()))
+	// The judge sees every answer as received; the reports are redacted
+	// before anyone reads them.
+	results, err := suites.Judge(suites.Input{Suites: j.Suites(), Exchanges: exchanges, StrictWarnings: cfg.StrictWarnings})
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "apiconform: judging failed: %s (a bug in apiconform: please report it)\n", err)
 		return nil, ExitInternal
@@ -104,7 +96,8 @@ func (j *Job) probeWithin(ctx context.Context, env Env) (exchanges map[string]*p
 		probeCtx, cancel = context.WithTimeoutCause(ctx, cfg.Deadline, fmt.Errorf("the run reached --deadline %s", cfg.Deadline))
 		defer cancel()
 	}
-	prober := j.newProber()
+	watch := newWatch(env, cfg.Verbose, j.redactor(), j.Plan)
+	prober := j.newProber(watch)
 	if cfg.Wait > 0 {
 		if err := prober.WaitReady(probeCtx, j.waitURL(), cfg.Wait); err != nil && probeCtx.Err() == nil {
 			// Probe anyway: every case then records what came back, and the
@@ -119,7 +112,9 @@ func (j *Job) probeWithin(ctx context.Context, env Env) (exchanges map[string]*p
 		return j.unsent(err), false
 	}
 	j.discoverIDs(probeCtx, prober)
+	watch.Start()
 	exchanges = j.probe(probeCtx, prober)
+	watch.Stop()
 	return exchanges, ctx.Err() == nil && probeCtx.Err() != nil
 }
 
@@ -167,7 +162,7 @@ func (j *Job) newRun(ctx context.Context, started time.Time, profile string, res
 	meta := reports.Meta{
 		Version: Version(), Target: cfg.BaseURL, Profile: profile,
 		Started: started, Duration: time.Since(started), Notices: notices, Insecure: cfg.Insecure, Known: known,
-		Incident: suites.FindIncident(results), Seed: j.Seed, IDs: j.idSets(), Gaps: j.Gaps,
+		Incident: suites.FindIncident(results), Seed: j.Seed, IDs: j.idSets(), Gaps: j.Gaps, ReportURL: cfg.ReportURL,
 	}
 	if ctx.Err() != nil {
 		meta.Interrupted = "interrupted: " + interruptCause(ctx)
@@ -175,13 +170,14 @@ func (j *Job) newRun(ctx context.Context, started time.Time, profile string, res
 	return reports.NewRun(meta, results)
 }
 
-// newProber returns the prober of the run.
-func (j *Job) newProber() *probe.Prober {
+// newProber returns the prober of the run; watch (nil: none) hears of
+// each case as it goes.
+func (j *Job) newProber(watch probe.Watcher) *probe.Prober {
 	cfg := j.Resolved.Config
 	return probe.New(probe.Options{
 		Concurrency: cfg.Concurrency, Timeout: cfg.Timeout, MaxBody: cfg.MaxBody,
 		UserAgent: "apiconform/" + Version(), Auth: j.Credentials, TLS: j.TLS,
-		Retries: cfg.Retries, MaxRPS: cfg.MaxRPS, FollowRedirects: cfg.FollowRedirects, Proxy: j.Proxy, Resolver: j.Resolver,
+		Retries: cfg.Retries, MaxRPS: cfg.MaxRPS, FollowRedirects: cfg.FollowRedirects, Proxy: j.Proxy, Resolver: j.Resolver, Watch: watch,
 	})
 }
 
@@ -205,8 +201,6 @@ func interruptCause(ctx context.Context) string {
 	}
 	return "the run was stopped"
 }
-
-func useColor(f *os.File, getenv func(string) string) bool { return reports.UseColor(f, getenv) }
 
 // idSets says which IDs each endpoint used and where they came from.
 func (j *Job) idSets() []reports.EndpointIDs {

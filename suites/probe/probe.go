@@ -48,6 +48,15 @@ type Options struct {
 	Proxy func(*http.Request) (*url.URL, error)
 	// Resolver looks host names up (nil: the system's).
 	Resolver *net.Resolver
+	// Watch hears of each case as it is sent and answered (progress, -v);
+	// nil hears nothing. It is called from the probe's goroutines.
+	Watch Watcher
+}
+
+// Watcher hears of each case of a run as it goes.
+type Watcher interface {
+	Sent(c *plan.Case)
+	Answered(c *plan.Case, ex *Exchange)
 }
 
 // DefaultRetryBackoff is the pause before the first retry.
@@ -167,8 +176,10 @@ func (p *Prober) Run(ctx context.Context, cases []plan.Case, burst BurstOptions)
 		if c.Kind != plan.RateLimit || c.Skipped() || ctx.Err() != nil {
 			continue
 		}
+		p.sent(c)
 		if ex := p.Burst(ctx, c, burst); !ex.Burst.Interrupted {
 			exchanges[c.ID] = ex
+			p.answered(c, ex)
 		}
 	}
 	return exchanges
@@ -201,10 +212,12 @@ func (p *Prober) Probe(ctx context.Context, cases []plan.Case) map[string]*Excha
 		wg.Add(1)
 		go func() {
 			defer func() { <-sema; wg.Done() }()
+			p.sent(c)
 			ex := p.Send(ctx, c.ID, c.Request)
 			if ex.Err != nil && ex.Err.Fault == FaultCanceled {
 				return
 			}
+			p.answered(c, ex)
 			mu.Lock()
 			out[c.ID] = ex
 			mu.Unlock()
@@ -484,4 +497,16 @@ func malformedAnswer(msg string) bool {
 		}
 	}
 	return false
+}
+
+func (p *Prober) sent(c *plan.Case) {
+	if p.opts.Watch != nil {
+		p.opts.Watch.Sent(c)
+	}
+}
+
+func (p *Prober) answered(c *plan.Case, ex *Exchange) {
+	if p.opts.Watch != nil {
+		p.opts.Watch.Answered(c, ex)
+	}
 }
