@@ -64,6 +64,26 @@ type Run struct {
 	// ReportURL is where report.html is published (--report-url), for
 	// links from summary.md.
 	ReportURL string `json:"report_url,omitempty"`
+	// Shard is the part of the endpoints the run probed (--shard K/N).
+	Shard *Shard `json:"shard,omitempty"`
+	// Parts are the runs a merged run was made of (apiconform merge).
+	Parts []Part `json:"parts,omitempty"`
+}
+
+// Shard is part Index (from 1) of Count of a config's endpoints.
+type Shard struct {
+	Index     int `json:"index"`
+	Count     int `json:"count"`
+	Endpoints int `json:"endpoints"` // endpoints in this part
+	Total     int `json:"total"`     // endpoints in the config
+}
+
+// Part is one run that a merged run was made of.
+type Part struct {
+	Source  string  `json:"source"` // the results.json it was read from
+	RunID   string  `json:"run_id"`
+	Shard   *Shard  `json:"shard,omitempty"`
+	Verdict Verdict `json:"verdict"`
 }
 
 // Counts sums the outcomes of a run.
@@ -133,6 +153,7 @@ type Meta struct {
 	Gaps        []string
 	RunID       string // "": a new one
 	ReportURL   string // where report.html is published, when known
+	Shard       *Shard // the part of the endpoints probed, when sharded
 }
 
 // EndpointIDs are the IDs one endpoint used, each set with its source
@@ -163,7 +184,7 @@ func NewRun(meta Meta, results []*suites.Result) *Run {
 	run := &Run{
 		Tool: "apiconform", Version: meta.Version, Target: meta.Target, Profile: meta.Profile,
 		Started: meta.Started.UTC(), DurationMS: meta.Duration.Milliseconds(), Interrupted: meta.Interrupted, Notices: meta.Notices, Insecure: meta.Insecure, Known: meta.Known, Incident: meta.Incident,
-		Seed: meta.Seed, IDs: meta.IDs, Gaps: meta.Gaps, RunID: meta.RunID, ReportURL: meta.ReportURL,
+		Seed: meta.Seed, IDs: meta.IDs, Gaps: meta.Gaps, RunID: meta.RunID, ReportURL: meta.ReportURL, Shard: meta.Shard,
 		Cases: make([]Case, 0, len(results)),
 	}
 	if run.RunID == "" {

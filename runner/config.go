@@ -31,6 +31,7 @@ type Config struct {
 	Profile        string        `yaml:"profile"`         // Profile is the default profile of every endpoint.
 	ReportDir      string        `yaml:"report_dir"`      // ReportDir receives junit.xml, results.json and the other artifacts.
 	ReportURL      string        `yaml:"report_url"`      // ReportURL is where CI publishes report.html, for links from summary.md.
+	Shard          string        `yaml:"-"`               // Shard is K/N: this run probes part K of N of the endpoints.
 	LabelFilter    string        `yaml:"label_filter"`    // LabelFilter selects cases by label (Ginkgo syntax).
 	Timeout        time.Duration `yaml:"timeout"`         // Timeout bounds each request.
 	Wait           time.Duration `yaml:"wait"`            // Wait is the longest wait for the API to answer HTTP (not 502/503/504) before probing.
@@ -138,6 +139,7 @@ func runFlags(fs *pflag.FlagSet, c *Config) {
 	fs.StringArrayVar(&c.QueryPairs, "query", c.QueryPairs, "fixed query parameter sent with every case, name=value (repeatable), e.g. api-version=2025-01-01")
 	fs.StringVar(&c.Endpoint.UnknownPath, "unknown-path", c.Endpoint.UnknownPath, "path that cannot exist, for the unknown-endpoint case (default: /apiconform-unknown-R/R under the base URL)")
 	fs.StringVar(&c.ReportDir, "report-dir", c.ReportDir, "directory for junit.xml, results.json and the other reports")
+	fs.StringVar(&c.Shard, "shard", c.Shard, "K/N: probe part K of N of the endpoints (by a hash of each name), for a CI matrix; apiconform merge puts the parts together")
 	fs.StringVar(&c.ReportURL, "report-url", c.ReportURL, "where CI publishes report.html: summary.md links it, and each failing case into it")
 	fs.StringVar(&c.LabelFilter, "label-filter", c.LabelFilter, "select cases by label, e.g. 'case:partial || auth' (labels: case:KIND, endpoint:NAME, profile:NAME, id-set, routing, auth, rate-limit)")
 	fs.DurationVar(&c.Timeout, "timeout", c.Timeout, "timeout of each request")

@@ -43,9 +43,13 @@ type EndpointConfig struct {
 	MaxIDs      int              `yaml:"max_ids"`      // MaxIDs is the longest list the endpoint accepts (0: unknown).
 	// UnknownPath is a path that cannot exist for the unknown-endpoint case
 	// (default: two random segments directly under the base URL).
-	UnknownPath string      `yaml:"unknown_path"`
-	Profile     string      `yaml:"profile"` // Profile overrides the run's profile for this endpoint.
-	Fields      plan.Fields `yaml:"fields"`  // Fields override the gjson paths for this endpoint.
+	UnknownPath string `yaml:"unknown_path"`
+	// RateLimitScope names the rate limiter that guards the endpoint when
+	// it is not the API's one (the base URL and credentials): the burst
+	// runs once per scope.
+	RateLimitScope string      `yaml:"rate_limit_scope"`
+	Profile        string      `yaml:"profile"` // Profile overrides the run's profile for this endpoint.
+	Fields         plan.Fields `yaml:"fields"`  // Fields override the gjson paths for this endpoint.
 }
 
 // FoundFromConfig is the request that lists a collection, and where its
@@ -114,7 +118,8 @@ func (ec EndpointConfig) resolve(fields plan.Fields, profile string, profiles su
 		IDParam: ec.IDParam, IDStyle: plan.IDStyle(ec.IDStyle), Template: ec.IDTemplate, IDNumber: ec.IDJSON == "number",
 		IDOptional: ec.IDRequired != nil && !*ec.IDRequired,
 		Found:      ec.Found, Missing: ec.Missing, Malformed: ec.Malformed, MaxIDs: ec.MaxIDs, UnknownPath: ec.UnknownPath,
-		Profile: ec.Profile, Fields: ec.Fields.Or(fields),
+		RateLimitScope: ec.RateLimitScope,
+		Profile:        ec.Profile, Fields: ec.Fields.Or(fields),
 	}
 	if ep.IDParam == "" {
 		ep.IDParam = "id"

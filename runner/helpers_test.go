@@ -44,12 +44,16 @@ type runResult struct {
 func runMain(t *testing.T, env map[string]string, args ...string) runResult {
 	t.Helper()
 	dir := t.TempDir()
-	if (args[0] == "run" || args[0] == "detect") && !slices.Contains(args, "--report-dir") {
+	given := slices.ContainsFunc(args, func(a string) bool { return a == "--report-dir" || strings.HasPrefix(a, "--report-dir=") })
+	if (args[0] == "run" || args[0] == "detect") && !given {
 		args = append(args, "--report-dir", dir)
 	}
 	for i, a := range args {
 		if a == "--report-dir" && i+1 < len(args) {
 			dir = args[i+1]
+		}
+		if d, ok := strings.CutPrefix(a, "--report-dir="); ok {
+			dir = d
 		}
 	}
 	var stdout, stderr bytes.Buffer

@@ -43,6 +43,8 @@ type Job struct {
 	// Endpoints are the run's endpoints with their IDs as the run uses
 	// them (discovered and generated ones included).
 	Endpoints []*plan.Endpoint
+	// Shard is the part of the endpoints this run probes (--shard), or nil.
+	Shard *reports.Shard
 	// Resolver looks host names up (nil: the system's).
 	Resolver *net.Resolver
 	// Declared are the statuses of the API's OpenAPI document (--openapi).
@@ -57,6 +59,9 @@ func Prepare(cfg *Config, env Env) (*Job, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.mayUseTLS() {
+		TrustRoots() // before any TLS handshake: a scratch image has no system roots
+	}
 	tlsConfig, err := probe.TLSConfig(cfg.CACert, cfg.Insecure)
 	if err != nil {
 		return nil, usagef("--ca-cert %s: %s", cfg.CACert, err)
@@ -64,6 +69,9 @@ func Prepare(cfg *Config, env Env) (*Job, error) {
 	proxy, err := proxyFromEnv(env.getenv, cfg.BaseURL)
 	if err != nil {
 		return nil, err
+	}
+	if proxy != nil {
+		TrustRoots() // the proxy may be reached over TLS
 	}
 	creds, err := credentials(cfg, env, probe.OutOfBandClient(tlsConfig, proxy, env.Resolver, cfg.Timeout))
 	if err != nil {
@@ -84,6 +92,14 @@ func Prepare(cfg *Config, env Env) (*Job, error) {
 			return nil, usagef("--openapi: %s", err)
 		}
 		job.Declared = openapi.DeclaredStatuses(doc)
+	}
+	if cfg.Shard != "" {
+		k, n, err := parseShard(cfg.Shard)
+		if err != nil {
+			return nil, err
+		}
+		resolved.Endpoints, job.Shard = selectShard(resolved.Endpoints, k, n)
+		job.Notices = append(job.Notices, shardNotice(job.Shard))
 	}
 	if err := job.buildPlan(job.withIDs(resolved.Endpoints, nil)); err != nil {
 		return nil, err
@@ -182,6 +198,18 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
+// mayUseTLS says whether the run may make a TLS handshake: only then
+// are CA roots loaded, which a plain http:// run does without. A
+// redirect may lead to https:// from an http:// base URL.
+func (c *Config) mayUseTLS() bool {
+	for _, u := range []string{c.BaseURL, c.Auth.TokenURL} {
+		if len(u) >= 6 && strings.EqualFold(u[:6], "https:") {
+			return true
+		}
+	}
+	return c.FollowRedirects || c.CACert != "" || c.Insecure
+}
+
 // buildPlan plans the cases of endpoints and keeps those the label filter
 // selects.
 func (j *Job) buildPlan(endpoints []*plan.Endpoint) error {
@@ -201,7 +229,8 @@ func (j *Job) buildPlan(endpoints []*plan.Endpoint) error {
 	if p, err = p.Filter(cfg.LabelFilter); err != nil {
 		return usagef("%s", err.Error())
 	}
-	if len(p.Cases) == 0 {
+	// A shard may hold none of the cases a filter selects: another has them.
+	if len(p.Cases) == 0 && j.Shard == nil {
 		return usagef("--label-filter %q selects no case; labels in this plan: %s", cfg.LabelFilter, strings.Join(all.Labels(), ", "))
 	}
 	if j.Declared != nil {

@@ -101,6 +101,7 @@ func commands() []command {
 		{"detect", "probe once and tell which profile the API follows", detectCommand},
 		{"init", "write a config file from an OpenAPI document", initCommand},
 		{"diff", "compare two results.json files: fixed, regressed, still failing, new", diffCommand},
+		{"merge", "put the reports of the parts of a split run (--shard K/N) back into one", mergeCommand},
 		{"demo", "run against the embedded reference API: an honest one and always-200", demoCommand},
 		{"fixtures", "serve the reference API (every profile and always-200)", fixturesCommand},
 		{"version", "print the version", versionCommand},
@@ -110,7 +111,6 @@ func commands() []command {
 // Main runs the apiconform command line with args (without the program
 // name) and returns the process exit code.
 func Main(ctx context.Context, args []string, env Env) int {
-	TrustRoots() // before any TLS handshake: a scratch image has no system roots
 	if len(args) == 0 {
 		topUsage(env.Stderr)
 		return ExitUsage

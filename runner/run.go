@@ -163,6 +163,7 @@ func (j *Job) newRun(ctx context.Context, started time.Time, profile string, res
 		Version: Version(), Target: cfg.BaseURL, Profile: profile,
 		Started: started, Duration: time.Since(started), Notices: notices, Insecure: cfg.Insecure, Known: known,
 		Incident: suites.FindIncident(results), Seed: j.Seed, IDs: j.idSets(), Gaps: j.Gaps, ReportURL: cfg.ReportURL,
+		Shard: j.Shard,
 	}
 	if ctx.Err() != nil {
 		meta.Interrupted = "interrupted: " + interruptCause(ctx)
@@ -181,11 +182,17 @@ func (j *Job) newProber(watch probe.Watcher) *probe.Prober {
 	})
 }
 
+// maxScopesAtOnce bounds the rate-limit scopes that burst at once (and
+// --concurrency bounds it further): each burst has --concurrency
+// requests in flight.
+const maxScopesAtOnce = 4
+
 // probe sends the plan (the probe runs the bursts last, one at a time).
 func (j *Job) probe(ctx context.Context, prober *probe.Prober) map[string]*probe.Exchange {
 	cfg := j.Resolved.Config
 	return prober.Run(ctx, j.Plan.Cases, probe.BurstOptions{
 		Budget: cfg.RateLimitBurst, Concurrency: cfg.Concurrency, RetryAfterMax: cfg.RetryAfterMax,
+		Scopes: min(maxScopesAtOnce, cfg.Concurrency),
 	})
 }
 

@@ -20,6 +20,10 @@ func (j *caseJudge) judgeBurst(ex *probe.Exchange, alts []*Alternative) {
 		return
 	}
 	j.res.Notes = append(j.res.Notes, Finding{Check: "burst", Level: LevelInfo, Message: describeBurst(b)})
+	if ex.DecidedBy != "" {
+		j.res.Notes = append(j.res.Notes, Finding{Check: "burst-scope", Level: LevelInfo, Message: fmt.Sprintf(
+			"judged on the burst %s sent: one burst per rate-limit scope (%s)", ex.DecidedBy, c.Endpoint.ScopeOf())})
+	}
 	if b.Limiting == nil && b.Errors > 0 {
 		j.inconclusive = fmt.Sprintf("%d of %d burst requests failed; first: %s", b.Errors, b.Sent, describeTransport(b.FirstError))
 		return

@@ -111,10 +111,24 @@ type Endpoint struct {
 	// UnknownPath is the endpoint's own path that cannot exist ("": two
 	// random segments under the base URL).
 	UnknownPath string `json:"unknown_path,omitempty"`
-	Profile     string `json:"profile"`
-	Fields      Fields `json:"fields"`
+	// RateLimitScope names the limiter that guards the endpoint ("": the
+	// API's, which the base URL and the run's credentials identify).
+	RateLimitScope string `json:"rate_limit_scope,omitempty"`
+	Profile        string `json:"profile"`
+	Fields         Fields `json:"fields"`
 	// Source is where the endpoint is defined, for CI annotations.
 	Source Source `json:"source,omitempty"`
+}
+
+// DefaultScope is how the API's own rate-limit scope is named.
+const DefaultScope = "the base URL and credentials"
+
+// ScopeOf names the rate-limit scope of the endpoint.
+func (ep *Endpoint) ScopeOf() string {
+	if ep.RateLimitScope == "" {
+		return DefaultScope
+	}
+	return ep.RateLimitScope
 }
 
 // Source is a place in a file: the config file line that defines an endpoint.

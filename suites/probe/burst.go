@@ -16,6 +16,86 @@ type BurstOptions struct {
 	Budget        int           // most requests ever sent in the burst
 	Concurrency   int           // requests in flight at once
 	RetryAfterMax time.Duration // longest pause before the recovery request
+	// Scopes is how many rate-limit scopes may burst at once (at least 1).
+	// Scopes are independent limiters, so their bursts cannot meet.
+	Scopes int
+}
+
+// runBursts sends one burst per rate-limit scope, at most opts.Scopes
+// scopes at a time, to the scope's first endpoint in plan order. Every
+// other endpoint of the scope gets the scope's verdict: its exchange is
+// the burst's, marked DecidedBy the case that sent it. A limiter guards
+// an API or a credential, not one path, so bursting each endpoint would
+// only wait out the same limit again.
+func (p *Prober) runBursts(ctx context.Context, cases []plan.Case, opts BurstOptions, exchanges map[string]*Exchange) {
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	sema := make(chan struct{}, max(1, opts.Scopes))
+	for _, scope := range burstScopes(cases) {
+		select {
+		case sema <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sema; wg.Done() }()
+			for _, c := range scope {
+				p.sent(c)
+			}
+			ex := p.Burst(ctx, scope[0], opts)
+			if ex.Burst.Interrupted {
+				return
+			}
+			decided := scopeExchanges(scope, ex)
+			mu.Lock()
+			for i, c := range scope {
+				exchanges[c.ID] = decided[i]
+			}
+			mu.Unlock()
+			for i, c := range scope {
+				p.answered(c, decided[i])
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// scopeExchanges gives each case of a scope the burst's exchange; the
+// others record no time of their own (the burst's is on the first).
+func scopeExchanges(scope []*plan.Case, ex *Exchange) []*Exchange {
+	out := []*Exchange{ex}
+	for _, c := range scope[1:] {
+		shared := *ex
+		shared.CaseID, shared.DecidedBy, shared.Duration = c.ID, scope[0].ID, 0
+		out = append(out, &shared)
+	}
+	return out
+}
+
+// burstScopes groups the runnable rate-limit cases by scope, each group
+// and the groups in plan order.
+func burstScopes(cases []plan.Case) [][]*plan.Case {
+	var order []string
+	byScope := map[string][]*plan.Case{}
+	for i := range cases {
+		c := &cases[i]
+		if c.Kind != plan.RateLimit || c.Skipped() {
+			continue
+		}
+		scope := c.Endpoint.ScopeOf()
+		if byScope[scope] == nil {
+			order = append(order, scope)
+		}
+		byScope[scope] = append(byScope[scope], c)
+	}
+	out := make([][]*plan.Case, len(order))
+	for i, scope := range order {
+		out[i] = byScope[scope]
+	}
+	return out
 }
 
 // Burst sends the case's request repeatedly, at most opts.Budget times and

@@ -20,6 +20,9 @@ type Exchange struct {
 	Duration time.Duration // from the first attempt to the end of the last
 	Attempts int           // requests sent, retries included
 	Burst    *Burst        // the rate-limit phase, for the rate-limit case only
+	// DecidedBy is the rate-limit case whose burst this exchange is, when
+	// another endpoint of the same rate-limit scope sent it.
+	DecidedBy string
 }
 
 // RecordedRequest is a request as it went out, with credentials replaced

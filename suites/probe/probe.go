@@ -163,25 +163,14 @@ func (e *redirectError) Error() string {
 	return fmt.Sprintf("stopped after %d redirects (a redirect loop?); the last one pointed to %s", e.hops, e.last)
 }
 
-// Run sends the whole plan: every ordinary case concurrently, then each
-// rate-limit burst, one at a time, so that their 429s can never
-// contaminate another case. It returns the exchanges by case ID. When ctx
-// ends it stops sending: cases not sent, cut off, or a burst left
-// unfinished are absent from the result (the judge reports them as not
-// run).
+// Run sends the whole plan: every ordinary case concurrently, then the
+// rate-limit bursts, so that their 429s can never contaminate another
+// case. It returns the exchanges by case ID. When ctx ends it stops
+// sending: cases not sent, cut off, or a burst left unfinished are absent
+// from the result (the judge reports them as not run).
 func (p *Prober) Run(ctx context.Context, cases []plan.Case, burst BurstOptions) map[string]*Exchange {
 	exchanges := p.Probe(ctx, cases)
-	for i := range cases {
-		c := &cases[i]
-		if c.Kind != plan.RateLimit || c.Skipped() || ctx.Err() != nil {
-			continue
-		}
-		p.sent(c)
-		if ex := p.Burst(ctx, c, burst); !ex.Burst.Interrupted {
-			exchanges[c.ID] = ex
-			p.answered(c, ex)
-		}
-	}
+	p.runBursts(ctx, cases, burst, exchanges)
 	return exchanges
 }
 
