@@ -532,6 +532,14 @@ var otherVariables = map[string]bool{"APICONFORM_CONFIG": true, "APICONFORM_IMAG
 func unknownEnvVariables(flags *pflag.FlagSet, environ []string) []string {
 	var known []string
 	flags.VisitAll(func(f *pflag.Flag) { known = append(known, EnvName(f.Name)) })
+	// A variable of a run flag that this command leaves out (detect's
+	// APICONFORM_PROFILE) is not misspelled: a CI job sets it for both.
+	var all Config
+	newRunFlagSet(&all).VisitAll(func(f *pflag.Flag) {
+		if name := EnvName(f.Name); !slices.Contains(known, name) {
+			known = append(known, name)
+		}
+	})
 	var warnings []string
 	for _, kv := range environ {
 		name, _, _ := strings.Cut(kv, "=")
