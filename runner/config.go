@@ -162,6 +162,10 @@ func runFlags(fs *pflag.FlagSet, c *Config) {
 	fs.Int64Var(&c.Seed, "seed", c.Seed, "seed of the generated missing and malformed IDs, to repeat a run (0: a new one, recorded in results.json)")
 	fs.BoolVar(&c.DryRun, "dry-run", c.DryRun, "print the plan and send nothing")
 	fs.BoolVarP(&c.Verbose, "verbose", "v", c.Verbose, "also list skipped cases, notes and the judge's own report")
+	completeFiles(fs, "config", "ca-cert", "baseline", "known-failures", "openapi")
+	completeDirs(fs, "report-dir")
+	completeValues(fs, "profile", suites.BuiltinNames()...)
+	completeValues(fs, "id-style", string(plan.StyleComma), string(plan.StyleRepeat), string(plan.StylePath))
 }
 
 // EnvName is the environment variable that sets a flag: --base-url is

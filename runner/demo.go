@@ -53,6 +53,8 @@ func demoFlags(s *demoSettings) *pflag.FlagSet {
 	fs.StringVar(&s.reportDir, "report-dir", demoReportDir, "directory that receives the config written by init and the honest/ and always-200/ report sets")
 	fs.StringVar(&s.profile, "profile", "lenient", "the honest API of the reference API to start from: "+strings.Join(fixtures.Profiles(), ", "))
 	fs.BoolVarP(&s.verbose, "verbose", "v", false, "print each run's full console summary")
+	completeDirs(fs, "report-dir")
+	completeValues(fs, "profile", fixtures.Profiles()...)
 	return fs
 }
 

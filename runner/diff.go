@@ -17,6 +17,7 @@ var diffFormats = []string{"text", "markdown", "json"}
 func diffFlags(format *string) *pflag.FlagSet {
 	fs := newFlagSet("diff")
 	fs.StringVar(format, "format", "text", "output format: text, markdown or json")
+	completeValues(fs, "format", diffFormats...)
 	return fs
 }
 

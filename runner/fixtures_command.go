@@ -46,6 +46,7 @@ func fixtureFlags(s *fixtureSettings) *pflag.FlagSet {
 	fs.StringVar(&s.defects, "defects", "", "comma-separated defects to switch on: "+defectNames())
 	fs.StringVar(&s.tlsCert, "tls-cert", "", "serve HTTPS with this PEM certificate (with --tls-key)")
 	fs.StringVar(&s.tlsKey, "tls-key", "", "PEM private key of --tls-cert")
+	completeFiles(fs, "tls-cert", "tls-key")
 	return fs
 }
 

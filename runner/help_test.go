@@ -3,6 +3,7 @@ package runner
 import (
 	"encoding/json"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -159,5 +160,8 @@ func TestTopUsageListsEveryCommand(t *testing.T) {
 		if !strings.Contains(res.stdout, "\n  "+name+" ") {
 			t.Errorf("apiconform help does not list %s", name)
 		}
+	}
+	if !slices.Contains(commandNames(), "completion") {
+		t.Error("no completion command")
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/apiconform/apiconform/runner/openapi"
+	"github.com/apiconform/apiconform/suites"
 )
 
 // initSettings are the flags of init.
@@ -26,6 +27,8 @@ func initFlags(s *initSettings) *pflag.FlagSet {
 	fs.StringVar(&s.output, "output", "apiconform.yaml", "the config file to write; - writes to standard output")
 	fs.BoolVar(&s.force, "force", false, "overwrite an existing --output file")
 	fs.StringVar(&s.profile, "profile", "strict", "the profile of endpoints whose declared answers do not tell")
+	completeFiles(fs, "openapi", "output")
+	completeValues(fs, "profile", suites.BuiltinNames()...)
 	return fs
 }
 

@@ -74,7 +74,8 @@ func (e Env) with(vars map[string]string) Env {
 }
 
 // command is one subcommand: what it is called, what its help says, how
-// its flags are built (for parsing and help alike) and what it does.
+// its flags are built (for parsing, help and completion alike) and what
+// it does.
 type command struct {
 	name     string
 	operands string // what follows the flags in the usage line, e.g. "BASE NEW"
@@ -83,7 +84,9 @@ type command struct {
 	// flags builds the command's flag set, bound to values of its own
 	// holding the defaults; nil for a command without flags.
 	flags func() *pflag.FlagSet
-	run   func(ctx context.Context, args []string, env Env) int
+	// complete says how the shell completes the command's operands.
+	complete operandCompletion
+	run      func(ctx context.Context, args []string, env Env) int
 }
 
 func commands() []command {
@@ -95,13 +98,15 @@ func commands() []command {
 		{name: "init", summary: "write a config file from an OpenAPI document", epilog: initHelpFooter,
 			flags: func() *pflag.FlagSet { return initFlags(&initSettings{}) }, run: initCommand},
 		{name: "diff", operands: "BASE NEW", summary: "compare two results.json files: fixed, regressed, still failing, new", epilog: diffHelpFooter,
-			flags: func() *pflag.FlagSet { return diffFlags(new(string)) }, run: diffCommand},
+			flags: func() *pflag.FlagSet { return diffFlags(new(string)) }, complete: operandFiles, run: diffCommand},
 		{name: "demo", summary: "run against the embedded reference API: an honest one and always-200", epilog: demoHelpFooter,
 			flags: func() *pflag.FlagSet { return demoFlags(&demoSettings{}) }, run: demoCommand},
 		{name: "fixtures", summary: "serve the reference API (every profile and always-200)", epilog: fixturesHelpFooter,
 			flags: func() *pflag.FlagSet { return fixtureFlags(&fixtureSettings{}) }, run: fixturesCommand},
 		{name: "version", summary: "print the version", epilog: versionHelpFooter,
 			flags: func() *pflag.FlagSet { return versionFlags(new(bool)) }, run: versionCommand},
+		{name: "completion", operands: "bash|zsh|fish", summary: "print a shell completion script (bash, zsh or fish)", epilog: completionHelpFooter,
+			flags: completionFlags, complete: operandShells, run: completionCommand},
 	}
 }
 
@@ -174,7 +179,7 @@ Commands:
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-11s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintf(w, "  %-11s %s\n", "help", "print the help of a command: apiconform help run")
+	fmt.Fprintf(w, "  %-11s %s\n", "help", helpSummary)
 	fmt.Fprintf(w, `
 Run 'apiconform <command> --help' for the flags of a command.
 
