@@ -169,6 +169,11 @@ func runFlags(fs *pflag.FlagSet, c *Config) {
 	fs.BoolVar(&c.DryRun, "dry-run", c.DryRun, "print the plan and send nothing")
 	fs.CountVarP(&c.Verbose, "verbose", "v", "print each exchange as it happens, redacted, and list notes and skipped cases (-vv: with the bodies)")
 	fs.StringVar(&c.Color, "color", c.Color, "colour the console: auto (a terminal, unless NO_COLOR is set; FORCE_COLOR forces it), always or never")
+	completeFiles(fs, "config", "ca-cert", "baseline", "known-failures", "openapi")
+	completeDirs(fs, "report-dir")
+	completeValues(fs, "profile", suites.BuiltinNames()...)
+	completeValues(fs, "id-style", string(plan.StyleComma), string(plan.StyleRepeat), string(plan.StylePath))
+	completeValues(fs, "color", reports.ColorModes...)
 }
 
 // EnvName is the environment variable that sets a flag: --base-url is
@@ -561,6 +566,14 @@ var otherVariables = map[string]bool{"APICONFORM_CONFIG": true, "APICONFORM_IMAG
 func unknownEnvVariables(flags *pflag.FlagSet, environ []string) []string {
 	var known []string
 	flags.VisitAll(func(f *pflag.Flag) { known = append(known, EnvName(f.Name)) })
+	// A variable of a run flag that this command leaves out (detect's
+	// APICONFORM_PROFILE) is not misspelled: a CI job sets it for both.
+	var all Config
+	newRunFlagSet(&all).VisitAll(func(f *pflag.Flag) {
+		if name := EnvName(f.Name); !slices.Contains(known, name) {
+			known = append(known, name)
+		}
+	})
 	var warnings []string
 	for _, kv := range environ {
 		name, _, _ := strings.Cut(kv, "=")

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/pflag"
+
 	"github.com/apiconform/apiconform/fixtures"
 	"github.com/apiconform/apiconform/reports"
 	"github.com/apiconform/apiconform/suites"
@@ -39,16 +41,41 @@ type demoRun struct {
 // documents ask for (their scheme bearerAuth, as init names it).
 const demoDocumentEnv = "BEARERAUTH_TOKEN"
 
-func demoCommand(ctx context.Context, args []string, env Env) int {
+// demoSettings are the flags of demo.
+type demoSettings struct {
+	reportDir, profile string
+	verbose            bool
+}
+
+// demoFlags returns the flags of demo, bound to s.
+func demoFlags(s *demoSettings) *pflag.FlagSet {
 	fs := newFlagSet("demo")
-	reportDir := fs.String("report-dir", demoReportDir, "directory that receives the config written by init and the honest/ and always-200/ report sets")
-	profile := fs.String("profile", "lenient", "the honest API of the reference API to start from: "+strings.Join(fixtures.Profiles(), ", "))
-	verbose := fs.BoolP("verbose", "v", false, "print each run's full console summary")
+	fs.StringVar(&s.reportDir, "report-dir", demoReportDir, "directory that receives the config written by init and the honest/ and always-200/ report sets")
+	fs.StringVar(&s.profile, "profile", "lenient", "the honest API of the reference API to start from: "+strings.Join(fixtures.Profiles(), ", "))
+	fs.BoolVarP(&s.verbose, "verbose", "v", false, "print each run's full console summary")
+	completeDirs(fs, "report-dir")
+	completeValues(fs, "profile", fixtures.Profiles()...)
+	return fs
+}
+
+// demoHelpFooter ends demo --help.
+const demoHelpFooter = `demo starts the reference API on loopback and walks a newcomer's road:
+it fetches the honest API's OpenAPI document, writes a config from it
+with init, runs it (verdict: pass), then runs the same config against
+always-200, the incident (verdict: fail). Nothing leaves the machine.
+
+Example:
+  apiconform demo --profile strict --report-dir /tmp/apiconform-demo
+`
+
+func demoCommand(ctx context.Context, args []string, env Env) int {
+	var s demoSettings
+	fs := demoFlags(&s)
 	if err := fs.Parse(args); err != nil {
 		return usageFailure(env, "demo", fs, err)
 	}
-	if !slices.Contains(fixtures.Profiles(), *profile) {
-		return usageFailure(env, "demo", fs, usagef("--profile %q: the reference API serves %s", *profile, strings.Join(fixtures.Profiles(), ", ")))
+	if !slices.Contains(fixtures.Profiles(), s.profile) {
+		return usageFailure(env, "demo", fs, usagef("--profile %q: the reference API serves %s", s.profile, strings.Join(fixtures.Profiles(), ", ")))
 	}
 	token, forbidden := randomHex(16), randomHex(16)
 	env = env.with(map[string]string{demoTokenEnv: token, demoForbiddenEnv: forbidden, demoDocumentEnv: token})
@@ -59,27 +86,27 @@ func demoCommand(ctx context.Context, args []string, env Env) int {
 	}
 	defer stop()
 	fmt.Fprintf(env.Stdout, "apiconform demo: the reference API runs on %s\n", base)
-	config, code := demoInit(env, base, *profile, *reportDir)
+	config, code := demoInit(env, base, s.profile, s.reportDir)
 	if config == "" {
 		return code
 	}
 	runs := []demoRun{
-		{fmt.Sprintf("2. run: the honest %s API", *profile), *profile, "honest", reports.VerdictPass},
+		{fmt.Sprintf("2. run: the honest %s API", s.profile), s.profile, "honest", reports.VerdictPass},
 		{"3. run: the same config against always-200, the incident (GET /items?id=1,2 → 200 with one record)", fixtures.AntiPattern, fixtures.AntiPattern, reports.VerdictFail},
 	}
 	allAsExpected := true
 	for _, d := range runs {
-		run, code := d.execute(ctx, env, base, config, filepath.Join(*reportDir, d.dir))
+		run, code := d.execute(ctx, env, base, config, filepath.Join(s.reportDir, d.dir))
 		if run == nil {
 			return code
 		}
 		fmt.Fprintf(env.Stdout, "\n== %s\n", d.title)
-		if *verbose {
+		if s.verbose {
 			_ = reports.WriteConsole(env.Stdout, run, reports.ConsoleOptions{Color: env.color("auto")})
 		} else {
 			writeShortSummary(env, run)
 		}
-		fmt.Fprintf(env.Stdout, "reports in %s: %s\n", filepath.Join(*reportDir, d.dir), strings.Join(artifactNames(), ", "))
+		fmt.Fprintf(env.Stdout, "reports in %s: %s\n", filepath.Join(s.reportDir, d.dir), strings.Join(artifactNames(), ", "))
 		if run.Verdict != d.want {
 			allAsExpected = false
 			fmt.Fprintf(env.Stdout, "UNEXPECTED: this run should have come out %s\n", d.want)

@@ -15,7 +15,7 @@ import (
 func TestDetectNamesEachHonestProfile(t *testing.T) {
 	_, base := referenceAPI(t, withAuth(fixtures.Options{MaxIDs: 5}))
 	args := func(prefix string, extra ...string) []string {
-		a := fullArgs(base, prefix, "strict", "--label-filter", "!rate-limit")
+		a := withoutFlag(fullArgs(base, prefix, "strict", "--label-filter", "!rate-limit"), "--profile")
 		a[0] = "detect"
 		return append(a, extra...)
 	}

@@ -5,20 +5,44 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/spf13/pflag"
+
 	"github.com/apiconform/apiconform/reports"
 )
+
+// diffFormats are the output formats of diff.
+var diffFormats = []string{"text", "markdown", "json"}
+
+// diffFlags returns the flags of diff, bound to format.
+func diffFlags(format *string) *pflag.FlagSet {
+	fs := newFlagSet("diff")
+	fs.StringVar(format, "format", "text", "output format: text, markdown or json")
+	completeValues(fs, "format", diffFormats...)
+	return fs
+}
+
+// diffHelpFooter ends diff --help.
+const diffHelpFooter = `BASE and NEW are the results.json of two runs. diff lists the cases
+fixed, regressed, still failing and new, and exits 1 only when a case
+regressed or a new case fails.
+
+Example:
+  apiconform run ... --report-dir before     # before the fix
+  apiconform run ... --report-dir after      # after the fix
+  apiconform diff before/results.json after/results.json --format markdown
+`
 
 // diffCommand compares two results.json files: `apiconform diff BASE NEW`.
 // It exits 1 only when a case regressed or a new case fails, so "run
 // before the fix, run after, diff" proves the fix and guards the rest.
 func diffCommand(_ context.Context, args []string, env Env) int {
-	fs := newFlagSet("diff")
-	format := fs.String("format", "text", "output format: text, markdown or json")
+	format := new(string)
+	fs := diffFlags(format)
 	if err := fs.Parse(args); err != nil {
-		return usageFailure(env, "diff BASE NEW", fs, err)
+		return usageFailure(env, "diff", fs, err)
 	}
 	if fs.NArg() != 2 {
-		return usageFailure(env, "diff BASE NEW", fs, usagef("takes two results.json files: apiconform diff BASE NEW (got %d arguments)", fs.NArg()))
+		return usageFailure(env, "diff", fs, usagef("takes two results.json files: apiconform diff BASE NEW (got %d arguments)", fs.NArg()))
 	}
 	basePath, newPath := fs.Arg(0), fs.Arg(1)
 	base, err := reports.ReadJSON(basePath)

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/pflag"
+
 	"github.com/apiconform/apiconform/fixtures"
 )
 
@@ -29,8 +31,8 @@ type fixtureSettings struct {
 	tlsKey            string
 }
 
-func fixturesCommand(ctx context.Context, args []string, env Env) int {
-	var s fixtureSettings
+// fixtureFlags returns the flags of fixtures, bound to s.
+func fixtureFlags(s *fixtureSettings) *pflag.FlagSet {
 	fs := newFlagSet("fixtures")
 	fs.StringVar(&s.addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.StringVar(&s.tokenEnv, "token-env", "", "name of the environment variable holding the token the API accepts (enables auth)")
@@ -44,6 +46,23 @@ func fixturesCommand(ctx context.Context, args []string, env Env) int {
 	fs.StringVar(&s.defects, "defects", "", "comma-separated defects to switch on: "+defectNames())
 	fs.StringVar(&s.tlsCert, "tls-cert", "", "serve HTTPS with this PEM certificate (with --tls-key)")
 	fs.StringVar(&s.tlsKey, "tls-key", "", "PEM private key of --tls-cert")
+	completeFiles(fs, "tls-cert", "tls-key")
+	return fs
+}
+
+// fixturesHelpFooter ends fixtures --help.
+const fixturesHelpFooter = `fixtures serves an honest API under each profile's prefix
+(/strict/items, /lenient/items, ...) and the incident (/always-200/items),
+until interrupted. Switch defects on to watch each rule fail.
+
+Example:
+  apiconform fixtures --addr 127.0.0.1:8080 --defects buried-error
+  apiconform run --base-url http://127.0.0.1:8080/strict --path /items --found 2,3 --missing 1
+`
+
+func fixturesCommand(ctx context.Context, args []string, env Env) int {
+	var s fixtureSettings
+	fs := fixtureFlags(&s)
 	if err := fs.Parse(args); err != nil {
 		return usageFailure(env, "fixtures", fs, err)
 	}

@@ -106,6 +106,20 @@ func fullArgs(base, prefix, profile string, extra ...string) []string {
 	return append(args, extra...)
 }
 
+// withoutFlag returns args without flag and its value: detect takes
+// fullArgs less --profile.
+func withoutFlag(args []string, flag string) []string {
+	var out []string
+	for i := 0; i < len(args); i++ {
+		if args[i] == flag {
+			i++
+			continue
+		}
+		out = append(out, args[i])
+	}
+	return out
+}
+
 // outcomes maps case kind to outcome for the cases of one endpoint.
 func outcomes(run *reports.Run) map[string]suites.Outcome {
 	out := map[string]suites.Outcome{}

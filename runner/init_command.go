@@ -7,59 +7,88 @@ import (
 	"os"
 	"strings"
 
+	"github.com/spf13/pflag"
+
 	"github.com/apiconform/apiconform/runner/openapi"
+	"github.com/apiconform/apiconform/suites"
 )
+
+// initSettings are the flags of init.
+type initSettings struct {
+	doc, base, output, profile string
+	force                      bool
+}
+
+// initFlags returns the flags of init, bound to s.
+func initFlags(s *initSettings) *pflag.FlagSet {
+	fs := newFlagSet("init")
+	fs.StringVar(&s.doc, "openapi", "", "the API's OpenAPI 3.0 or 3.1 document (YAML or JSON)")
+	fs.StringVar(&s.base, "base-url", "", "the API's root URL (default: the document's first server URL)")
+	fs.StringVar(&s.output, "output", "apiconform.yaml", "the config file to write; - writes to standard output")
+	fs.BoolVar(&s.force, "force", false, "overwrite an existing --output file")
+	fs.StringVar(&s.profile, "profile", "strict", "the profile of endpoints whose declared answers do not tell")
+	completeFiles(fs, "openapi", "output")
+	completeValues(fs, "profile", suites.BuiltinNames()...)
+	return fs
+}
+
+// initHelpFooter ends init --help.
+const initHelpFooter = `init writes one endpoint per operation it can test, with the profile,
+field paths, parameters and credentials the document declares; every
+guess is a comment in the file, and the skipped operations are listed
+with why.
+
+Example:
+  apiconform init --openapi openapi.yaml --base-url https://staging.example.com/api
+  apiconform run --config apiconform.yaml
+`
 
 // initCommand writes a config file from an OpenAPI document:
 // `apiconform init --openapi spec.yaml [--base-url URL] [--output FILE]`.
 func initCommand(_ context.Context, args []string, env Env) int {
-	fs := newFlagSet("init")
-	doc := fs.String("openapi", "", "the API's OpenAPI 3.0 or 3.1 document (YAML or JSON)")
-	base := fs.String("base-url", "", "the API's root URL (default: the document's first server URL)")
-	output := fs.String("output", "apiconform.yaml", "the config file to write; - writes to standard output")
-	force := fs.Bool("force", false, "overwrite an existing --output file")
-	profile := fs.String("profile", "strict", "the profile of endpoints whose declared answers do not tell")
+	var s initSettings
+	fs := initFlags(&s)
 	if err := fs.Parse(args); err != nil {
 		return usageFailure(env, "init", fs, err)
 	}
 	switch {
 	case fs.NArg() > 0:
 		return usageFailure(env, "init", fs, usagef("unexpected argument %q (flags take the form --name value)", fs.Arg(0)))
-	case *doc == "":
+	case s.doc == "":
 		return usageFailure(env, "init", fs, usagef("--openapi FILE is required: the API's OpenAPI document"))
-	case *output != "-" && !*force && fileExists(*output):
-		return usageFailure(env, "init", fs, usagef("--output %s exists: give --force to overwrite it, or another --output", *output))
+	case s.output != "-" && !s.force && fileExists(s.output):
+		return usageFailure(env, "init", fs, usagef("--output %s exists: give --force to overwrite it, or another --output", s.output))
 	}
-	d, err := openapi.Load(*doc)
+	d, err := openapi.Load(s.doc)
 	if err != nil {
 		return usageFailure(env, "init", fs, usagef("%s", err))
 	}
-	cfg, err := openapi.Map(d, openapi.Options{BaseURL: *base, Profile: *profile})
+	cfg, err := openapi.Map(d, openapi.Options{BaseURL: s.base, Profile: s.profile})
 	if err != nil {
 		return usageFailure(env, "init", fs, usagef("%s", err))
 	}
 	if len(cfg.Endpoints) == 0 {
-		fmt.Fprintf(env.Stderr, "apiconform init: %s has no operation apiconform can test:\n", *doc)
-		for _, s := range cfg.Skipped {
-			fmt.Fprintf(env.Stderr, "  %s: %s\n", s.Operation, s.Reason)
+		fmt.Fprintf(env.Stderr, "apiconform init: %s has no operation apiconform can test:\n", s.doc)
+		for _, op := range cfg.Skipped {
+			fmt.Fprintf(env.Stderr, "  %s: %s\n", op.Operation, op.Reason)
 		}
 		return ExitUsage
 	}
-	text := cfg.Render(*doc)
+	text := cfg.Render(s.doc)
 	if err := checkGenerated(text); err != nil {
-		fmt.Fprintf(env.Stderr, "apiconform init: the config written from %s does not load: %s (a bug in apiconform: please report it)\n", *doc, err)
+		fmt.Fprintf(env.Stderr, "apiconform init: the config written from %s does not load: %s (a bug in apiconform: please report it)\n", s.doc, err)
 		return ExitInternal
 	}
-	if *output == "-" {
+	if s.output == "-" {
 		fmt.Fprint(env.Stdout, text)
-	} else if err := os.WriteFile(*output, []byte(text), 0o644); err != nil {
+	} else if err := os.WriteFile(s.output, []byte(text), 0o644); err != nil {
 		fmt.Fprintf(env.Stderr, "apiconform init: %s\n", err)
 		return ExitArtifacts
 	}
 	fmt.Fprintf(env.Stderr, "apiconform init: %s: %d endpoints, %d operations skipped (see the end of the file)\n",
-		orStdout(*output), len(cfg.Endpoints), len(cfg.Skipped))
+		orStdout(s.output), len(cfg.Endpoints), len(cfg.Skipped))
 	if vars := cfg.Variables(); len(vars) > 0 {
-		fmt.Fprintf(env.Stderr, "export %s, then: apiconform run --config %s\n", strings.Join(vars, ", "), orStdout(*output))
+		fmt.Fprintf(env.Stderr, "export %s, then: apiconform run --config %s\n", strings.Join(vars, ", "), orStdout(s.output))
 	}
 	return ExitPass
 }

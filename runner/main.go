@@ -89,23 +89,55 @@ func (e Env) with(vars map[string]string) Env {
 	return e
 }
 
+// command is one subcommand: what it is called, what its help says, how
+// its flags are built (for parsing, help and completion alike) and what
+// it does.
 type command struct {
-	name    string
-	summary string
-	run     func(ctx context.Context, args []string, env Env) int
+	name     string
+	operands string // what follows the flags in the usage line, e.g. "BASE NEW"
+	summary  string // one line, lower case, no full stop
+	epilog   string // the end of the help: notes and examples ("" for none)
+	// flags builds the command's flag set, bound to values of its own
+	// holding the defaults; nil for a command without flags.
+	flags func() *pflag.FlagSet
+	// complete says how the shell completes the command's operands.
+	complete operandCompletion
+	run      func(ctx context.Context, args []string, env Env) int
 }
 
 func commands() []command {
 	return []command{
-		{"run", "probe an API and judge it against its profile (the main job)", runCommand},
-		{"detect", "probe once and tell which profile the API follows", detectCommand},
-		{"init", "write a config file from an OpenAPI document", initCommand},
-		{"diff", "compare two results.json files: fixed, regressed, still failing, new", diffCommand},
-		{"merge", "put the reports of the parts of a split run (--shard K/N) back into one", mergeCommand},
-		{"demo", "run against the embedded reference API: an honest one and always-200", demoCommand},
-		{"fixtures", "serve the reference API (every profile and always-200)", fixturesCommand},
-		{"version", "print the version", versionCommand},
+		{name: "run", summary: "probe an API and judge it against its profile (the main job)", epilog: runHelpFooter,
+			flags: func() *pflag.FlagSet { c := Defaults(); return newRunFlagSet(&c) }, run: runCommand},
+		{name: "detect", summary: "probe once and tell which profile the API follows", epilog: detectHelpFooter,
+			flags: func() *pflag.FlagSet { c := Defaults(); return newDetectFlagSet(&c) }, run: detectCommand},
+		{name: "init", summary: "write a config file from an OpenAPI document", epilog: initHelpFooter,
+			flags: func() *pflag.FlagSet { return initFlags(&initSettings{}) }, run: initCommand},
+		{name: "diff", operands: "BASE NEW", summary: "compare two results.json files: fixed, regressed, still failing, new", epilog: diffHelpFooter,
+			flags: func() *pflag.FlagSet { return diffFlags(new(string)) }, complete: operandFiles, run: diffCommand},
+		{name: "merge", operands: "DIR...", summary: "put the reports of the parts of a split run (--shard K/N) back into one", epilog: mergeHelpFooter,
+			flags: func() *pflag.FlagSet { return mergeFlags(&mergeSettings{}) }, complete: operandFiles, run: mergeCommand},
+		{name: "demo", summary: "run against the embedded reference API: an honest one and always-200", epilog: demoHelpFooter,
+			flags: func() *pflag.FlagSet { return demoFlags(&demoSettings{}) }, run: demoCommand},
+		{name: "fixtures", summary: "serve the reference API (every profile and always-200)", epilog: fixturesHelpFooter,
+			flags: func() *pflag.FlagSet { return fixtureFlags(&fixtureSettings{}) }, run: fixturesCommand},
+		{name: "version", summary: "print the version", epilog: versionHelpFooter,
+			flags: func() *pflag.FlagSet { return versionFlags(new(bool)) }, run: versionCommand},
+		{name: "completion", operands: "bash|zsh|fish", summary: "print a shell completion script (bash, zsh or fish)", epilog: completionHelpFooter,
+			flags: completionFlags, complete: operandShells, run: completionCommand},
 	}
+}
+
+// lookupCommand returns the command called name (the first word of name:
+// "diff BASE NEW" is diff).
+func lookupCommand(name string) (command, bool) {
+	name, _, _ = strings.Cut(name, " ")
+	for _, c := range commands() {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
 }
 
 // Main runs the apiconform command line with args (without the program
@@ -123,23 +155,34 @@ func Main(ctx context.Context, args []string, env Env) int {
 		topUsage(env.Stdout)
 		return ExitPass
 	case "--version":
-		return versionCommand(ctx, nil, env)
+		return versionCommand(ctx, args[1:], env)
 	}
-	for _, c := range commands() {
-		if c.name == args[0] {
-			return c.run(ctx, args[1:], env)
-		}
+	if c, ok := lookupCommand(args[0]); ok {
+		return c.run(ctx, args[1:], env)
 	}
-	fmt.Fprintf(env.Stderr, "apiconform: unknown command %q; commands: %s\n", args[0], commandNames())
+	fmt.Fprintf(env.Stderr, "apiconform: %s\n", unknownCommand(args[0]))
 	return ExitUsage
 }
 
-func commandNames() string {
+// unknownCommand says that name is no command, and which one was meant
+// when one is near.
+func unknownCommand(name string) string {
+	if strings.HasPrefix(name, "-") {
+		return fmt.Sprintf("unknown flag %s; the command comes first: apiconform <command> [flags] (commands: %s)", name, strings.Join(commandNames(), ", "))
+	}
+	if near := words.Nearest(name, commandNames()); near != "" {
+		return fmt.Sprintf("unknown command %q; did you mean %s?", name, near)
+	}
+	return fmt.Sprintf("unknown command %q; commands: %s", name, strings.Join(commandNames(), ", "))
+}
+
+// commandNames lists every command, help included.
+func commandNames() []string {
 	var names []string
 	for _, c := range commands() {
 		names = append(names, c.name)
 	}
-	return strings.Join(names, ", ")
+	return append(names, "help")
 }
 
 func topUsage(w io.Writer) {
@@ -151,8 +194,9 @@ Usage:
 Commands:
 `)
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-11s %s\n", c.name, c.summary)
 	}
+	fmt.Fprintf(w, "  %-11s %s\n", "help", helpSummary)
 	fmt.Fprintf(w, `
 Run 'apiconform <command> --help' for the flags of a command.
 
@@ -173,23 +217,23 @@ func newFlagSet(name string) *pflag.FlagSet {
 }
 
 // usageFailure prints a usage error in one line and returns its exit code.
-// --help is not a failure: it prints the command's usage and exits 0.
+// --help is not a failure: it prints the command's help and exits 0. An
+// unknown flag is named with the nearest flag of fs (or, when fs is nil,
+// of the command).
 func usageFailure(env Env, cmd string, fs *pflag.FlagSet, err error) int {
-	if errors.Is(err, pflag.ErrHelp) {
-		fmt.Fprintf(env.Stdout, "Usage: apiconform %s [flags]\n\nFlags:\n%s", cmd, fs.FlagUsages())
-		if cmd == "run" {
-			fmt.Fprint(env.Stdout, runHelpFooter)
-		}
+	c, known := lookupCommand(cmd)
+	if errors.Is(err, pflag.ErrHelp) && known {
+		writeHelp(env.Stdout, c)
 		return ExitPass
 	}
-	fmt.Fprintf(env.Stderr, "apiconform %s: %s\n", cmd, words.OneLine(err.Error()))
+	msg := err.Error()
+	var unknown *pflag.NotExistError
+	if errors.As(err, &unknown) {
+		if fs == nil && known && c.flags != nil {
+			fs = c.flags()
+		}
+		msg = unknownFlag(c.name, fs, unknown)
+	}
+	fmt.Fprintf(env.Stderr, "apiconform %s: %s\n", cmd, words.OneLine(msg))
 	return ExitUsage
 }
-
-const runHelpFooter = `
-Every flag can also be set with an environment variable: --base-url is
-APICONFORM_BASE_URL, --rate-limit-burst is APICONFORM_RATE_LIMIT_BURST.
-Precedence: defaults < config file < APICONFORM_* environment < flags.
-Tokens are never flag values: name the variable that holds them
-(--token-env API_TOKEN).
-`

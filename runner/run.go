@@ -17,20 +17,21 @@ import (
 	"github.com/apiconform/apiconform/suites/probe"
 )
 
+// newRunFlagSet returns the flags of run, bound to c.
 func newRunFlagSet(c *Config) *pflag.FlagSet {
 	fs := newFlagSet("run")
 	runFlags(fs, c)
 	return fs
 }
 
-// prepareCommand loads and prepares a command that takes the run flags.
+// prepareCommand loads and prepares a command that takes the run flags
+// (or, like detect, some of them: newFlags builds the command's own set).
 // It returns the job, or nil and the exit code to end with (a usage
 // error, --help, or the plan printed for --dry-run).
-func prepareCommand(name string, args []string, env Env) (*Job, int) {
-	cfg, err := LoadConfig(args, env.LookupEnv, newRunFlagSet, env.environ()...)
+func prepareCommand(name string, newFlags func(*Config) *pflag.FlagSet, args []string, env Env) (*Job, int) {
+	cfg, err := LoadConfig(args, env.LookupEnv, newFlags, env.environ()...)
 	if err != nil {
-		help := Defaults()
-		return nil, usageFailure(env, name, newRunFlagSet(&help), err)
+		return nil, usageFailure(env, name, nil, err)
 	}
 	for _, w := range cfg.Warnings {
 		fmt.Fprintf(env.Stderr, "apiconform %s: warning: %s\n", name, w)
@@ -39,7 +40,7 @@ func prepareCommand(name string, args []string, env Env) (*Job, int) {
 		return nil, usageFailure(env, name, nil, err)
 	}
 	if name == "detect" {
-		cfg.discoverWhereNoIDs()
+		cfg.forDetect()
 	}
 	job, err := Prepare(cfg, env)
 	if err != nil {
@@ -53,7 +54,7 @@ func prepareCommand(name string, args []string, env Env) (*Job, int) {
 }
 
 func runCommand(ctx context.Context, args []string, env Env) int {
-	job, code := prepareCommand("run", args, env)
+	job, code := prepareCommand("run", newRunFlagSet, args, env)
 	if job == nil {
 		return code
 	}
@@ -220,3 +221,16 @@ func (j *Job) idSets() []reports.EndpointIDs {
 	}
 	return out
 }
+
+// runHelpFooter ends run --help.
+const runHelpFooter = `Every flag can also be set with an environment variable: --base-url is
+APICONFORM_BASE_URL, --rate-limit-burst is APICONFORM_RATE_LIMIT_BURST.
+Precedence: defaults < config file < APICONFORM_* environment < flags.
+Tokens are never flag values: name the variable that holds them
+(--token-env API_TOKEN).
+
+Examples:
+  apiconform run --config apiconform.yaml
+  apiconform run --base-url https://staging.example.com/api --profile lenient \
+    --path /items --found 2,3 --missing 1,999 --malformed abc --token-env API_TOKEN
+`

@@ -2,10 +2,12 @@ package runner
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"runtime"
 	"runtime/debug"
 
+	"github.com/spf13/pflag"
 	"golang.org/x/mod/module"
 )
 
@@ -83,12 +85,55 @@ func buildSetting(key string) string {
 	return ""
 }
 
-func versionCommand(_ context.Context, args []string, env Env) int {
-	if len(args) > 0 && args[0] != "--help" && args[0] != "-h" {
-		fmt.Fprintf(env.Stderr, "apiconform version: unexpected argument %q\n", args[0])
-		return ExitUsage
+// versionFlags returns the flags of version, bound to asJSON.
+func versionFlags(asJSON *bool) *pflag.FlagSet {
+	fs := newFlagSet("version")
+	fs.BoolVar(asJSON, "json", false, `print {"version", "commit", "date", "go", "platform"} as JSON, for scripts`)
+	return fs
+}
+
+// versionHelpFooter ends version --help.
+const versionHelpFooter = `version prints the version, the commit and date of the build, the Go
+release and platform, and which certificate authorities HTTPS trusts.
+
+Example:
+  apiconform version --json
+`
+
+// BuildInfo is what `apiconform version --json` prints.
+type BuildInfo struct {
+	Version  string `json:"version"`  // Version is Version().
+	Commit   string `json:"commit"`   // Commit is Commit().
+	Date     string `json:"date"`     // Date is BuildDate().
+	Go       string `json:"go"`       // Go is the Go release that built the binary, e.g. go1.26.0.
+	Platform string `json:"platform"` // Platform is GOOS/GOARCH, e.g. linux/amd64.
+}
+
+// Build returns what is known of this binary's build.
+func Build() BuildInfo {
+	return BuildInfo{
+		Version: Version(), Commit: Commit(), Date: BuildDate(),
+		Go: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH,
 	}
-	fmt.Fprintf(env.Stdout, "apiconform %s (commit %s, built %s, %s %s/%s)\n", Version(), Commit(), BuildDate(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+}
+
+func versionCommand(_ context.Context, args []string, env Env) int {
+	var asJSON bool
+	fs := versionFlags(&asJSON)
+	if err := fs.Parse(args); err != nil {
+		return usageFailure(env, "version", fs, err)
+	}
+	if fs.NArg() > 0 {
+		return usageFailure(env, "version", fs, usagef("unexpected argument %q", fs.Arg(0)))
+	}
+	b := Build()
+	if asJSON {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(b)
+		return ExitPass
+	}
+	fmt.Fprintf(env.Stdout, "apiconform %s (commit %s, built %s, %s %s)\n", b.Version, b.Commit, b.Date, b.Go, b.Platform)
 	fmt.Fprintf(env.Stdout, "trusted CA roots: %s\n", rootsDescription())
 	return ExitPass
 }
