@@ -54,11 +54,11 @@ type Config struct {
 	RetryAfterMax  time.Duration `yaml:"retry_after_max"`  // RetryAfterMax caps the wait before the recovery request.
 	WrongMethod    string        `yaml:"wrong_method"`     // WrongMethod enables the wrong-method case with this method.
 
-	RedactHeaders []string `yaml:"redact_headers"` // RedactHeaders are headers whose values never reach a report.
-	Baseline      string   `yaml:"baseline"`       // Baseline is a results.json to compare with: only regressions fail.
-	KnownFailures string   `yaml:"known_failures"` // KnownFailures is a file of cases allowed to fail until a date.
-	OpenAPI       string   `yaml:"openapi"`        // OpenAPI is the API's OpenAPI document: each status is checked against the statuses its operation declares.
-	Seed          int64    `yaml:"seed"`           // Seed makes the generated IDs (0: a new one per run, recorded in results.json).
+	RedactHeaders CommaList `yaml:"redact_headers"` // RedactHeaders are headers whose values never reach a report.
+	Baseline      string    `yaml:"baseline"`       // Baseline is a results.json to compare with: only regressions fail.
+	KnownFailures string    `yaml:"known_failures"` // KnownFailures is a file of cases allowed to fail until a date.
+	OpenAPI       string    `yaml:"openapi"`        // OpenAPI is the API's OpenAPI document: each status is checked against the statuses its operation declares.
+	Seed          int64     `yaml:"seed"`           // Seed makes the generated IDs (0: a new one per run, recorded in results.json).
 
 	Fields    plan.Fields                `yaml:"fields"`    // Fields are the default gjson paths of every endpoint.
 	Endpoints []EndpointConfig           `yaml:"endpoints"` // Endpoints lists the endpoints under test.
@@ -155,7 +155,7 @@ func runFlags(fs *pflag.FlagSet, c *Config) {
 	fs.IntVar(&c.RateLimitBurst, "rate-limit-burst", c.RateLimitBurst, "most requests of the rate-limit burst, sent after every other case (0: off)")
 	fs.DurationVar(&c.RetryAfterMax, "retry-after-max", c.RetryAfterMax, "longest wait for Retry-After before the recovery request")
 	fs.StringVar(&c.WrongMethod, "wrong-method", c.WrongMethod, "enable the wrong-method case with this method, e.g. DELETE (sent to missing IDs)")
-	fs.StringSliceVar(&c.RedactHeaders, "redact-header", c.RedactHeaders, "header whose values are replaced in every report (repeatable; Authorization, Cookie, Set-Cookie and X-Api-Key always are)")
+	fs.StringSliceVar((*[]string)(&c.RedactHeaders), "redact-header", c.RedactHeaders, "header whose values are replaced in every report (repeatable; Authorization, Cookie, Set-Cookie and X-Api-Key always are)")
 	fs.StringVar(&c.Baseline, "baseline", c.Baseline, "results.json of an earlier run: report fixed/regressed/new and fail only on regressions or new failures")
 	fs.StringVar(&c.KnownFailures, "known-failures", c.KnownFailures, "YAML file of cases allowed to fail (with a reason) until an expiry date")
 	fs.StringVar(&c.OpenAPI, "openapi", c.OpenAPI, "the API's OpenAPI document: warn on a status its operation does not declare (fail with --strict-warnings)")
