@@ -242,23 +242,23 @@ func loadFile(path string, cfg *Config, lookup func(string) (string, bool)) erro
 
 // decodeConfig reads a config file's YAML into cfg; path names it in errors.
 func decodeConfig(data []byte, path string, cfg *Config, lookup func(string) (string, bool)) error {
-	if err := checkKnownFields(data); err != nil {
+	var doc, second yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
 			return usagef("--config %s: the file is empty", path)
 		}
 		return usagef("--config %s: %s", path, yamlMessage(err))
 	}
-	var doc, second yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&doc); err != nil {
-		return usagef("--config %s: %s", path, yamlMessage(err))
-	}
 	if err := dec.Decode(&second); !errors.Is(err, io.EOF) {
 		return usagef("--config %s: line %d: a second YAML document (after ---); a config file holds one, and nothing of a second would be read", path, second.Line)
 	}
-	shown, err := expandEnv(&doc, lookup)
+	shown, expanded, err := expandEnv(&doc, lookup)
 	if err != nil {
 		return usagef("--config %s: %s", path, err)
+	}
+	if problems := checkConfigYAML(&doc, expanded); len(problems) > 0 {
+		return usagef("--config %s: %s", path, problemsMessage(problems))
 	}
 	if err := doc.Decode(cfg); err != nil {
 		return usagef("--config %s: %s", path, yamlMessage(err))
@@ -266,38 +266,6 @@ func decodeConfig(data []byte, path string, cfg *Config, lookup func(string) (st
 	cfg.EnvShown = shown
 	cfg.endpointLines = endpointLines(&doc)
 	return nil
-}
-
-// checkKnownFields decodes data strictly, for unknown keys and wrong
-// types; a value that is a ${NAME} reference is checked once expanded.
-func checkKnownFields(data []byte) error {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	var probe Config
-	err := dec.Decode(&probe)
-	var te *yaml.TypeError
-	if !errors.As(err, &te) {
-		return err
-	}
-	var kept []string
-	for _, e := range te.Errors {
-		if !strings.Contains(e, "`${") && !strings.Contains(e, "${") {
-			kept = append(kept, e)
-		}
-	}
-	if len(kept) == 0 {
-		return nil
-	}
-	return &yaml.TypeError{Errors: kept}
-}
-
-// yamlMessage folds a YAML error into one line naming the key and line.
-func yamlMessage(err error) string {
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		return strings.Join(te.Errors, "; ")
-	}
-	return strings.TrimPrefix(err.Error(), "yaml: ")
 }
 
 // mergeFlagEndpoint applies the endpoint flags: they describe the only

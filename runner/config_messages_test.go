@@ -1,10 +1,275 @@
 package runner
 
 import (
+	"fmt"
+	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
+
+	"go.yaml.in/yaml/v3"
 )
+
+// goLeak matches what only Go's own messages say: a message for people
+// never holds a package path, a type name or a YAML tag.
+var goLeak = regexp.MustCompile(`runner\.|\!\!|unmarshal|\[\]string|map\[|int64|time\.Duration|struct`)
+
+// configMessage runs `apiconform run --config` on content and returns its
+// one line of stderr, failing unless it is a usage error (exit 2) in
+// plain words.
+func configMessage(t *testing.T, env map[string]string, content string) (file, msg string) {
+	t.Helper()
+	file = writeFile(t, "apiconform.yaml", content)
+	res := runMain(t, env, "run", "--config", file, "--dry-run")
+	msg = strings.TrimSpace(res.stderr)
+	if res.code != ExitUsage || msg == "" || strings.Contains(msg, "\n") {
+		t.Fatalf("exit %d, stderr %q; want exit 2 and one line\n%s", res.code, msg, content)
+	}
+	if goLeak.MatchString(msg) {
+		t.Fatalf("the message speaks Go: %q\n%s", msg, content)
+	}
+	return file, msg
+}
+
+// A brokenKey is a key of the config file and the YAML that reaches it:
+// segs are the keys from the top, list marking those whose value is a
+// list (endpoints: - ...).
+type brokenKey struct {
+	segs []keySeg
+	t    reflect.Type
+}
+
+type keySeg struct {
+	key  string
+	list bool
+}
+
+// path is the key as messages name it: endpoints[0].params[0].name.
+func (b brokenKey) path() string {
+	var s strings.Builder
+	for i, seg := range b.segs {
+		if i > 0 {
+			s.WriteByte('.')
+		}
+		s.WriteString(seg.key)
+		if seg.list && i < len(b.segs)-1 {
+			s.WriteString("[0]")
+		}
+	}
+	return s.String()
+}
+
+// file writes a config file whose only content is value at the key,
+// after a first comment line; it returns the line of the value.
+func (b brokenKey) file(value string) (string, int) {
+	lines := []string{"# every other key keeps its default"}
+	col, dash := 0, ""
+	for i, seg := range b.segs {
+		line := strings.Repeat(" ", col) + dash + seg.key + ":"
+		col, dash = col+len(dash)+2, ""
+		if i == len(b.segs)-1 {
+			lines = append(lines, line+" "+value)
+			break
+		}
+		lines = append(lines, line)
+		if seg.list {
+			dash = "- "
+		}
+	}
+	return strings.Join(lines, "\n") + "\n", len(lines)
+}
+
+// everyKey lists every key a config file takes, at every depth: the
+// fields of the file, of an endpoint and its parameters, of auth:, of a
+// house profile.
+func everyKey(t reflect.Type, prefix []keySeg) []brokenKey {
+	var out []brokenKey
+	names, types := yamlKeys(t)
+	for _, name := range names {
+		ft := types[name]
+		for ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		segs := append(slices.Clone(prefix), keySeg{key: name})
+		out = append(out, brokenKey{segs: segs, t: ft})
+		switch {
+		case ft.Kind() == reflect.Struct && ft != nodeType:
+			out = append(out, everyKey(ft, segs)...)
+		case ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct:
+			segs[len(segs)-1].list = true
+			out = append(out, everyKey(ft.Elem(), segs)...)
+		case ft.Kind() == reflect.Map && deref(ft.Elem()).Kind() == reflect.Struct:
+			out = append(out, everyKey(deref(ft.Elem()), append(segs, keySeg{key: "house"}))...)
+		}
+	}
+	return out
+}
+
+func deref(t reflect.Type) reflect.Type {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t
+}
+
+// wrongValues are values of the wrong kind for a key of type t, each with
+// what the message must say it found and where (a suffix of the key).
+func wrongValues(t reflect.Type) []struct{ value, found, at string } {
+	type w = struct{ value, found, at string }
+	mapping, list := w{"{x: 1}", "found a mapping", ""}, w{"[1]", "found a list", ""}
+	switch {
+	case t == nodeType || t.Kind() == reflect.Interface:
+		return nil // anything goes: read later by rules of its own
+	case t == idListType || t == commaListType:
+		return []w{mapping, {"[[1]]", "found a list", "[0]"}}
+	case t == durationType:
+		return []w{mapping, list, {"soon", `found "soon"`, ""}, {"10", `found "10"`, ""}}
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return []w{mapping, list}
+	case reflect.Bool, reflect.Int, reflect.Int64, reflect.Float64:
+		return []w{mapping, list, {"abc", `found "abc"`, ""}}
+	case reflect.Slice:
+		out := []w{mapping}
+		if k := deref(t.Elem()).Kind(); k != reflect.Struct && k != reflect.Slice && k != reflect.Map {
+			out = append(out, w{"[{x: 1}]", "found a mapping", "[0]"})
+		}
+		return out
+	case reflect.Map:
+		out := []w{{"abc", `found "abc"`, ""}, list}
+		if k := deref(t.Elem()).Kind(); k == reflect.String {
+			out = append(out, w{"{a: {x: 1}}", "found a mapping", ".a"})
+		}
+		return out
+	case reflect.Struct:
+		return []w{{"abc", `found "abc"`, ""}, list}
+	}
+	return nil
+}
+
+// TestEveryKeyWithAWrongValue gives every key of a config file, at every
+// depth, values of the wrong kind: each is one line that names the key
+// by its full path, its line, what was expected and what was found, and
+// never speaks Go.
+func TestEveryKeyWithAWrongValue(t *testing.T) {
+	keys := everyKey(reflect.TypeFor[Config](), nil)
+	if len(keys) < 100 {
+		t.Fatalf("only %d keys found: the walk over the config's types missed some", len(keys))
+	}
+	tried := 0
+	for _, k := range keys {
+		for _, wv := range wrongValues(k.t) {
+			content, line := k.file(wv.value)
+			_, msg := configMessage(t, nil, content)
+			want := fmt.Sprintf("line %d: %s%s: expected ", line, k.path(), wv.at)
+			if !strings.Contains(msg, want) || !strings.Contains(msg, wv.found) {
+				t.Errorf("%s: %s\ngot  %s\nwant %q and %q", k.path(), wv.value, msg, want, wv.found)
+			}
+			tried++
+		}
+	}
+	t.Logf("%d keys, %d wrong values", len(keys), tried)
+}
+
+// TestEveryKeyMisspelled misspells every key of a config file (its last
+// letter dropped): the message names the key as written, its line, and
+// suggests the key that was meant.
+func TestEveryKeyMisspelled(t *testing.T) {
+	for _, k := range everyKey(reflect.TypeFor[Config](), nil) {
+		last := &k.segs[len(k.segs)-1]
+		meant := last.key
+		last.key = meant[:len(meant)-1]
+		if len(meant) < 4 || validKey(k) {
+			continue
+		}
+		content, line := k.file("1")
+		_, msg := configMessage(t, nil, content)
+		want := fmt.Sprintf("line %d: %s: unknown key; did you mean %s?", line, k.path(), meant)
+		if !strings.Contains(msg, want) {
+			t.Errorf("got  %s\nwant %s", msg, want)
+		}
+	}
+}
+
+// validKey reports whether the last key of k is a key of its place (a
+// misspelling that is another key: profiles without its s).
+func validKey(k brokenKey) bool {
+	for _, other := range everyKey(reflect.TypeFor[Config](), nil) {
+		if other.path() == k.path() {
+			return true
+		}
+	}
+	return false
+}
+
+// TestConfigMessagesInUserWords checks the words of mistakes people make.
+func TestConfigMessagesInUserWords(t *testing.T) {
+	env := map[string]string{"MANY": "lots"}
+	for _, tc := range []struct{ name, content, want, never string }{
+		{"misspelled top key", "base_ulr: http://x\n", "line 1: base_ulr: unknown key; did you mean base_url?", ""},
+		{"misspelled endpoint key", "base_url: http://x\nendpoints:\n  - path: /items\n    founds: [2]\n", "line 4: endpoints[0].founds: unknown key; did you mean found?", ""},
+		{"misspelled auth key", "auth:\n  type: basic\n  usernme_env: U\n", "line 3: auth.usernme_env: unknown key; did you mean username_env?", ""},
+		{"no near key", "colour: blue\n", "line 1: colour: unknown key; the keys here are base_url, profile,", ""},
+		{"endpoint key at the top", "base_url: http://x\nfound: [2, 3]\n", "line 2: found: a key of an endpoint, not of the whole file; put it under endpoints:", ""},
+		{"key given twice", "timeout: 5s\ntimeout: 6s\n", "line 2: timeout: given twice (first at line 1)", ""},
+		{"whole number", "concurrency: many\n", `line 1: concurrency: expected a whole number, found "many"`, ""},
+		{"duration", "timeout: abc\n", `line 1: timeout: expected a duration such as 10s, found "abc"`, ""},
+		{"duration without unit", "retry_after_max: 10\n", "a number without a unit", ""},
+		{"true or false", "insecure: perhaps\n", `line 1: insecure: expected true or false, found "perhaps"`, ""},
+		{"list of IDs", "endpoints:\n  - path: /a\n    found: {a: 1}\n", "line 3: endpoints[0].found: expected a list of IDs", ""},
+		{"mapping of names to values", "endpoints:\n  - path: /a\n    headers: [X-Org]\n", "line 3: endpoints[0].headers: expected a mapping of header names to values", ""},
+		{"text", "base_url: [http://x]\n", "line 1: base_url: expected text, found a list", ""},
+		{"a long value is clipped", "concurrency: " + strings.Repeat("x", 200) + "\n", "…", strings.Repeat("x", 60)},
+		{"the file is a list", "- base_url: http://x\n", "line 1: expected a mapping of keys such as base_url and endpoints, found a list", ""},
+		{"expanded value", "concurrency: ${MANY}\n", `line 1: concurrency: expected a whole number, found "${MANY}", expanded from the environment`, "lots"},
+		{"expanded secret", "max_body: ${" + testTokenEnv + "}\n", "${" + testTokenEnv + "}", testToken},
+		{"quote in a comma list", "endpoints:\n  - path: /a\n    found: a\"b,c\n", `line 3: endpoints[0].found: expected a list of IDs, such as [2, 3] or 2,3, found "a\"b,c": a quote`, ""},
+		{"status of a house profile", "profiles:\n  house:\n    base: lenient\n    cases:\n      none:\n        - status: 404\n", "line 6: profiles.house.cases.none[0]: status: a list of status codes", ""},
+		{"several problems", "concurrency: many\ntimeout: soon\n", "line 1: concurrency: expected a whole number, found \"many\" (and 1 more problem)", ""},
+		{"merge of a mapping", "base_url: http://x\nendpoints:\n  - <<: {path: /a, founds: [1]}\n", "line 3: endpoints[0].founds: unknown key; did you mean found?", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			file, msg := configMessage(t, env, tc.content)
+			if !strings.HasPrefix(msg, "apiconform run: --config "+file+": ") || !strings.Contains(msg, tc.want) {
+				t.Errorf("got  %s\nwant %s", msg, tc.want)
+			}
+			if tc.never != "" && strings.Contains(msg, tc.never) {
+				t.Errorf("the message shows %q: %s", tc.never, msg)
+			}
+		})
+	}
+}
+
+// TestYAMLMessageNeverSpeaksGo feeds the decoder's own words to the last
+// guard: whatever reaches it, no Go type name or YAML tag comes out, and
+// the line stays.
+func TestYAMLMessageNeverSpeaksGo(t *testing.T) {
+	entries := []string{
+		"line 6: field founds not found in type runner.EndpointConfig",
+		"line 2: cannot unmarshal !!str `abc` into int",
+		"line 3: cannot unmarshal !!str `abc` into time.Duration",
+		"line 4: cannot unmarshal !!map into []string",
+		"line 5: cannot unmarshal !!seq into map[string]string",
+		"line 7: cannot unmarshal !!str `abcdefg...` into runner.Config",
+		"line 8: cannot unmarshal !!int `12` into *suites.Profile",
+		"line 9: cannot unmarshal !!map into int64",
+		"line 10: something else about struct runner.X",
+	}
+	msg := yamlMessage(&yaml.TypeError{Errors: entries})
+	if goLeak.MatchString(msg) {
+		t.Errorf("the message speaks Go: %s", msg)
+	}
+	for i := range entries {
+		if !strings.Contains(msg, fmt.Sprintf("line %d: ", []int{6, 2, 3, 4, 5, 7, 8, 9, 10}[i])) {
+			t.Errorf("line of entry %d lost: %s", i, msg)
+		}
+	}
+	if !strings.Contains(msg, "line 6: founds: unknown key") || !strings.Contains(msg, `line 2: expected a whole number, found "abc"`) {
+		t.Errorf("the known shapes are not reworded: %s", msg)
+	}
+}
 
 // TestListsInTheFileAsTheFlagsWriteThem checks that a scalar where the
 // file expects a list of IDs or names reads as the flags and the
