@@ -70,12 +70,17 @@ type Config struct {
 	Warnings   []string `yaml:"-"` // Warnings are said on stderr before the run (an unknown APICONFORM_ variable).
 	// endpointLines are the lines of the config file where endpoints start.
 	endpointLines []int
-	EnvShown      []auth.Secret  `yaml:"-"` // EnvShown are header values that came from the environment, shown by name in reports.
-	DryRun        bool           `yaml:"-"` // DryRun prints the plan and sends nothing.
-	Verbose       bool           `yaml:"-"` // Verbose adds notes, skipped cases and Ginkgo's own report.
-	Endpoint      EndpointConfig `yaml:"-"` // Endpoint is the endpoint described by flags or environment.
-	Headers       []string       `yaml:"-"` // Headers are --header 'Name: value' of the flags' endpoint.
-	QueryPairs    []string       `yaml:"-"` // QueryPairs are --query name=value of the flags' endpoint.
+	// keyLines are the lines of the config file's top-level keys.
+	keyLines map[string]int
+	// givenBy names, by flag, what set the flag's setting over the file:
+	// its environment variable or the flag itself.
+	givenBy    map[string]string
+	EnvShown   []auth.Secret  `yaml:"-"` // EnvShown are header values that came from the environment, shown by name in reports.
+	DryRun     bool           `yaml:"-"` // DryRun prints the plan and sends nothing.
+	Verbose    bool           `yaml:"-"` // Verbose adds notes, skipped cases and Ginkgo's own report.
+	Endpoint   EndpointConfig `yaml:"-"` // Endpoint is the endpoint described by flags or environment.
+	Headers    []string       `yaml:"-"` // Headers are --header 'Name: value' of the flags' endpoint.
+	QueryPairs []string       `yaml:"-"` // QueryPairs are --query name=value of the flags' endpoint.
 }
 
 // Defaults returns the built-in defaults.
@@ -191,7 +196,7 @@ func LoadConfig(args []string, lookupEnv func(string) (string, bool), newFlags f
 		}
 		cfg.ConfigFile = path
 	}
-	endpointSet := map[string]bool{}
+	endpointSet, givenBy := map[string]bool{}, map[string]string{}
 	envFlags := newFlags(&cfg)
 	var envErr error
 	envFlags.VisitAll(func(f *pflag.Flag) {
@@ -206,6 +211,7 @@ func LoadConfig(args []string, lookupEnv func(string) (string, bool), newFlags f
 			envErr = usagef("%s=%q: %s", EnvName(f.Name), v, err.Error())
 			return
 		}
+		givenBy[f.Name] = EnvName(f.Name)
 		if slices.Contains(endpointFlags, f.Name) {
 			endpointSet[f.Name] = true
 		}
@@ -218,6 +224,7 @@ func LoadConfig(args []string, lookupEnv func(string) (string, bool), newFlags f
 		return nil, usageOf(err)
 	}
 	flags.Visit(func(f *pflag.Flag) {
+		givenBy[f.Name] = "--" + f.Name
 		if slices.Contains(endpointFlags, f.Name) {
 			endpointSet[f.Name] = true
 		}
@@ -225,6 +232,7 @@ func LoadConfig(args []string, lookupEnv func(string) (string, bool), newFlags f
 	if len(flags.Args()) > 0 {
 		return nil, usagef("unexpected argument %q (flags take the form --name value)", flags.Args()[0])
 	}
+	cfg.givenBy = givenBy
 	cfg.Warnings = unknownEnvVariables(flags, environ)
 	if err := cfg.mergeFlagEndpoint(endpointSet); err != nil {
 		return nil, err
@@ -265,7 +273,22 @@ func decodeConfig(data []byte, path string, cfg *Config, lookup func(string) (st
 	}
 	cfg.EnvShown = shown
 	cfg.endpointLines = endpointLines(&doc)
+	cfg.keyLines = keyLines(&doc)
 	return nil
+}
+
+// origin names where the setting of a flag came from, for a message: the
+// flag, its environment variable, or the config file's key and line
+// (--config apiconform.yaml: line 3: profile).
+func (c *Config) origin(flag string) string {
+	if by := c.givenBy[flag]; by != "" {
+		return by
+	}
+	key := strings.ReplaceAll(flag, "-", "_")
+	if line, ok := c.keyLines[key]; ok && c.ConfigFile != "" {
+		return fmt.Sprintf("--config %s: line %d: %s", c.ConfigFile, line, key)
+	}
+	return "--" + flag
 }
 
 // mergeFlagEndpoint applies the endpoint flags: they describe the only
@@ -515,6 +538,19 @@ func unknownEnvVariables(flags *pflag.FlagSet, environ []string) []string {
 	}
 	sort.Strings(warnings)
 	return warnings
+}
+
+// keyLines lists the line of each top-level key of the document.
+func keyLines(doc *yaml.Node) map[string]int {
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil
+	}
+	lines := map[string]int{}
+	top := doc.Content[0].Content
+	for i := 0; i+1 < len(top); i += 2 {
+		lines[top[i].Value] = top[i].Line
+	}
+	return lines
 }
 
 // endpointLines lists the line of each entry of the document's endpoints.

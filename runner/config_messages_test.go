@@ -328,3 +328,79 @@ func TestListsInTheFileAsTheFlagsWriteThem(t *testing.T) {
 		t.Errorf("found: 2,3 should ask ?id=2,3; exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
 }
+
+// TestLabelFilterMessages checks that a label filter that cannot be read
+// is one line in our words: the filter, what is wrong, the syntax in
+// brief and the labels of the plan; never the parser's heading or its
+// documentation's address.
+func TestLabelFilterMessages(t *testing.T) {
+	run := []string{"run", "--base-url", "http://127.0.0.1:9", "--path", "/items", "--found", "2,3", "--dry-run", "--label-filter"}
+	for filter, want := range map[string]string{
+		"case:partial &&":   "an operator with nothing after it",
+		"!":                 "an operator with nothing after it",
+		"(case:partial":     "unbalanced parenthesis: a ( is never closed (at character 1)",
+		"case:found)":       "unbalanced parenthesis: a ) closes nothing (at character 11)",
+		"case:found & auth": "a single & (and is &&)",
+		"case:found | auth": "a single | (or is ||)",
+		"case: partial":     `a space after "case:"; a label has none: case:partial`,
+		"/[/":               "not a regular expression between the slashes",
+		"()":                "empty parentheses",
+		"&& auth":           "&& with nothing before it",
+		"case:found !auth":  "a ! right after a label, with no && or || before it",
+		"/a/ /b/":           "two labels with no && or || between them",
+	} {
+		res := runMain(t, nil, append(run, filter)...)
+		msg := strings.TrimSpace(res.stderr)
+		head := fmt.Sprintf("apiconform run: --label-filter %q: %s", filter, want)
+		if res.code != ExitUsage || strings.Contains(msg, "\n") || !strings.HasPrefix(msg, head) {
+			t.Errorf("exit %d\ngot  %s\nwant %s...", res.code, msg, head)
+		}
+		for _, part := range []string{"&& (and)", "|| (or)", "! (not)", "parentheses", "/regexp/", "labels in this plan: auth, case:auth-forbidden"} {
+			if !strings.Contains(msg, part) {
+				t.Errorf("%s: the message lacks %q: %s", filter, part, msg)
+			}
+		}
+		if lower := strings.ToLower(msg); strings.Contains(lower, "ginkgo") || strings.Contains(lower, "http://o") || strings.Contains(lower, "syntax error") || strings.Contains(msg, "\x1b") {
+			t.Errorf("%s: the parser's own words: %s", filter, msg)
+		}
+	}
+}
+
+// TestDidYouMeanALabel checks that a label filter naming a label the plan
+// lacks suggests the one that was meant, wherever it was given.
+func TestDidYouMeanALabel(t *testing.T) {
+	flags := []string{"run", "--base-url", "http://127.0.0.1:9", "--path", "/items", "--found", "2,3", "--dry-run"}
+	endpoint := "base_url: http://127.0.0.1:9\nendpoints:\n  - path: /items\n    found: [2, 3]\n"
+	for _, tc := range []struct {
+		name    string
+		env     map[string]string
+		args    []string
+		content string // a config file, given with --config
+		want    string
+	}{
+		{"label of a flag", nil, append(flags, "--label-filter", "case:partail"), "",
+			`--label-filter "case:partail" selects no case; case:partail is not a label of this plan (did you mean case:partial?); labels in this plan: `},
+		{"one of two labels", nil, append(flags, "--label-filter", "case:partail || endpoint:itmes"), "",
+			"case:partail is not a label of this plan (did you mean case:partial?); endpoint:itmes is not a label of this plan (did you mean endpoint:items?)"},
+		{"a label with a space", nil, append(flags, "--label-filter", "case:found auth"), "",
+			"case:found auth is not a label of this plan (a label holds no space: join labels with && or ||)"},
+		{"label of the file", nil, nil, "label_filter: case:partail\n" + endpoint,
+			`: line 1: label_filter "case:partail" selects no case; case:partail is not a label of this plan (did you mean case:partial?)`},
+		{"label of the environment", map[string]string{"APICONFORM_LABEL_FILTER": "case:partail"}, flags, "",
+			`APICONFORM_LABEL_FILTER "case:partail" selects no case`},
+		{"filter of the file", nil, nil, "label_filter: case:found &&\n" + endpoint,
+			`: line 1: label_filter "case:found &&": an operator with nothing after it`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := tc.args
+			if tc.content != "" {
+				args = []string{"run", "--config", writeFile(t, "apiconform.yaml", tc.content), "--dry-run"}
+			}
+			res := runMain(t, tc.env, args...)
+			msg := strings.TrimSpace(res.stderr)
+			if res.code != ExitUsage || strings.Contains(msg, "\n") || !strings.Contains(msg, tc.want) {
+				t.Errorf("exit %d\ngot  %s\nwant %s", res.code, msg, tc.want)
+			}
+		})
+	}
+}
