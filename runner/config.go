@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -68,8 +69,10 @@ type Config struct {
 
 	ConfigFile string   `yaml:"-"` // ConfigFile is the YAML file that was loaded.
 	Warnings   []string `yaml:"-"` // Warnings are said on stderr before the run (an unknown APICONFORM_ variable).
-	// endpointLines are the lines of the config file where endpoints start.
+	// endpointLines are the lines of the config file where endpoints
+	// start, endpointKeys the lines of each endpoint's keys.
 	endpointLines []int
+	endpointKeys  []map[string]int
 	// keyLines are the lines of the config file's top-level keys.
 	keyLines map[string]int
 	// givenBy names, by flag, what set the flag's setting over the file:
@@ -272,7 +275,7 @@ func decodeConfig(data []byte, path string, cfg *Config, lookup func(string) (st
 		return usagef("--config %s: %s", path, yamlMessage(err))
 	}
 	cfg.EnvShown = shown
-	cfg.endpointLines = endpointLines(&doc)
+	cfg.endpointLines, cfg.endpointKeys = endpointLines(&doc)
 	cfg.keyLines = keyLines(&doc)
 	return nil
 }
@@ -289,6 +292,15 @@ func (c *Config) origin(flag string) string {
 		return fmt.Sprintf("--config %s: line %d: %s", c.ConfigFile, line, key)
 	}
 	return "--" + flag
+}
+
+// unknownProfile says that name is no profile, and which one was meant.
+func unknownProfile(name string, profiles suites.Profiles) string {
+	known := profiles.Names()
+	if near := words.Nearest(name, known); near != "" {
+		return fmt.Sprintf("unknown profile; did you mean %s? (known: %s)", near, strings.Join(known, ", "))
+	}
+	return "unknown profile (known: " + strings.Join(known, ", ") + ")"
 }
 
 // mergeFlagEndpoint applies the endpoint flags: they describe the only
@@ -380,7 +392,7 @@ func (c *Config) Resolve() (*Resolved, error) {
 		return nil, usagef("config %s: %s", orFlags(c.ConfigFile), err.Error())
 	}
 	if _, ok := profiles[c.Profile]; !ok {
-		return nil, usagef("--profile %q: unknown profile (known: %s)", c.Profile, strings.Join(profiles.Names(), ", "))
+		return nil, usagef("%s %q: %s", c.origin("profile"), c.Profile, unknownProfile(c.Profile, profiles))
 	}
 	if len(c.Endpoints) == 0 {
 		return nil, usagef("no endpoint to test: give --path with --found/--missing/--malformed, or a config file with endpoints")
@@ -390,16 +402,12 @@ func (c *Config) Resolve() (*Resolved, error) {
 	r := &Resolved{Config: c, Profiles: profiles}
 	for i, ec := range c.Endpoints {
 		ep, err := ec.resolve(defaults, c.Profile, profiles)
-		where := "--path"
-		if c.ConfigFile != "" {
-			where = fmt.Sprintf("endpoints[%d]", i)
-		}
 		if err != nil {
-			return nil, usagef("%s: %s", where, err.Error())
+			return nil, usagef("%s: %s", c.endpointAt(i, err.Error()), err.Error())
 		}
 		ep.Source = c.sourceOf(i)
 		if seen[ep.Name] {
-			return nil, usagef("%s: endpoint name %q is used twice; give each endpoint its own name", where, ep.Name)
+			return nil, usagef("%s: endpoint name %q is used twice; give each endpoint its own name", c.endpointAt(i, "name"), ep.Name)
 		}
 		seen[ep.Name] = true
 		r.Endpoints = append(r.Endpoints, ep)
@@ -553,23 +561,52 @@ func keyLines(doc *yaml.Node) map[string]int {
 	return lines
 }
 
-// endpointLines lists the line of each entry of the document's endpoints.
-func endpointLines(doc *yaml.Node) []int {
+// endpointLines lists the line of each entry of the document's
+// endpoints, and of each entry's keys.
+func endpointLines(doc *yaml.Node) ([]int, []map[string]int) {
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
-		return nil
+		return nil, nil
 	}
 	top := doc.Content[0].Content
 	for i := 0; i+1 < len(top); i += 2 {
 		if top[i].Value == "endpoints" && top[i+1].Kind == yaml.SequenceNode {
 			lines := make([]int, len(top[i+1].Content))
+			keys := make([]map[string]int, len(top[i+1].Content))
 			for j, item := range top[i+1].Content {
-				lines[j] = item.Line
+				lines[j], keys[j] = item.Line, map[string]int{}
+				for k := 0; item.Kind == yaml.MappingNode && k+1 < len(item.Content); k += 2 {
+					keys[j][item.Content[k].Value] = item.Content[k].Line
+				}
 			}
-			return lines
+			return lines, keys
 		}
 	}
-	return nil
+	return nil, nil
 }
+
+// endpointAt names endpoint i for a message that starts with a key of it
+// (profile "strikt": ...): --path for the endpoint of the flags; in a
+// file, endpoints[i] after the line of that key, or of the endpoint when
+// the file does not hold the key; endpoints[i] alone when a flag or the
+// environment set it.
+func (c *Config) endpointAt(i int, msg string) string {
+	if c.ConfigFile == "" {
+		return "--path"
+	}
+	at := fmt.Sprintf("endpoints[%d]", i)
+	key := leadingKey.FindString(msg)
+	if i >= len(c.endpointLines) || c.givenBy[strings.ReplaceAll(key, "_", "-")] != "" {
+		return at
+	}
+	line := c.endpointLines[i]
+	if l, ok := c.endpointKeys[i][key]; ok {
+		line = l
+	}
+	return fmt.Sprintf("--config %s: line %d: %s", c.ConfigFile, line, at)
+}
+
+// leadingKey is the key a message about an endpoint starts with.
+var leadingKey = regexp.MustCompile(`^[a-z_]+`)
 
 // sourceOf says where endpoint i is defined: its line of the config
 // file, or, for an endpoint of the flags, the run's results.json, which

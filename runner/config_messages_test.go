@@ -366,9 +366,10 @@ func TestLabelFilterMessages(t *testing.T) {
 	}
 }
 
-// TestDidYouMeanALabel checks that a label filter naming a label the plan
-// lacks suggests the one that was meant, wherever it was given.
-func TestDidYouMeanALabel(t *testing.T) {
+// TestDidYouMeanALabelOrAProfile checks that a label filter naming a label
+// the plan lacks, and a profile name that does not exist, suggest the one
+// that was meant, wherever they were given.
+func TestDidYouMeanALabelOrAProfile(t *testing.T) {
 	flags := []string{"run", "--base-url", "http://127.0.0.1:9", "--path", "/items", "--found", "2,3", "--dry-run"}
 	endpoint := "base_url: http://127.0.0.1:9\nendpoints:\n  - path: /items\n    found: [2, 3]\n"
 	for _, tc := range []struct {
@@ -390,6 +391,18 @@ func TestDidYouMeanALabel(t *testing.T) {
 			`APICONFORM_LABEL_FILTER "case:partail" selects no case`},
 		{"filter of the file", nil, nil, "label_filter: case:found &&\n" + endpoint,
 			`: line 1: label_filter "case:found &&": an operator with nothing after it`},
+		{"profile of a flag", nil, append(flags, "--profile", "strikt"), "",
+			`apiconform run: --profile "strikt": unknown profile; did you mean strict? (known: strict, lenient,`},
+		{"profile of the environment", map[string]string{"APICONFORM_PROFILE": "lenent"}, flags, "",
+			`apiconform run: APICONFORM_PROFILE "lenent": unknown profile; did you mean lenient?`},
+		{"profile of the file", nil, nil, "profile: strikt\n" + endpoint,
+			`: line 1: profile "strikt": unknown profile; did you mean strict?`},
+		{"profile of an endpoint", nil, nil, endpoint + "    profile: envelop\n",
+			`: line 5: endpoints[0]: profile "envelop": unknown profile; did you mean envelope?`},
+		{"base of a house profile", nil, nil, "profile: house\nprofiles:\n  house:\n    base: lenint\n" + endpoint,
+			`profiles.house.base: unknown profile "lenint"; did you mean lenient?`},
+		{"no profile near", nil, append(flags, "--profile", "chaotic"), "",
+			`--profile "chaotic": unknown profile (known: strict,`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			args := tc.args

@@ -123,7 +123,7 @@ func (ec EndpointConfig) resolve(fields plan.Fields, profile string, profiles su
 		return nil, err
 	}
 	if _, ok := profiles[ep.Profile]; !ok {
-		return nil, fmt.Errorf("profile %q: unknown profile (known: %s)", ep.Profile, strings.Join(profiles.Names(), ", "))
+		return nil, fmt.Errorf("profile %q: %s", ep.Profile, unknownProfile(ep.Profile, profiles))
 	}
 	if ep.Name == "" {
 		ep.Name = plan.NameFromPath(ep.Path)
