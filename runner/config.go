@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -56,11 +57,11 @@ type Config struct {
 	RetryAfterMax  time.Duration `yaml:"retry_after_max"`  // RetryAfterMax caps the wait before the recovery request.
 	WrongMethod    string        `yaml:"wrong_method"`     // WrongMethod enables the wrong-method case with this method.
 
-	RedactHeaders []string `yaml:"redact_headers"` // RedactHeaders are headers whose values never reach a report.
-	Baseline      string   `yaml:"baseline"`       // Baseline is a results.json to compare with: only regressions fail.
-	KnownFailures string   `yaml:"known_failures"` // KnownFailures is a file of cases allowed to fail until a date.
-	OpenAPI       string   `yaml:"openapi"`        // OpenAPI is the API's OpenAPI document: each status is checked against the statuses its operation declares.
-	Seed          int64    `yaml:"seed"`           // Seed makes the generated IDs (0: a new one per run, recorded in results.json).
+	RedactHeaders CommaList `yaml:"redact_headers"` // RedactHeaders are headers whose values never reach a report.
+	Baseline      string    `yaml:"baseline"`       // Baseline is a results.json to compare with: only regressions fail.
+	KnownFailures string    `yaml:"known_failures"` // KnownFailures is a file of cases allowed to fail until a date.
+	OpenAPI       string    `yaml:"openapi"`        // OpenAPI is the API's OpenAPI document: each status is checked against the statuses its operation declares.
+	Seed          int64     `yaml:"seed"`           // Seed makes the generated IDs (0: a new one per run, recorded in results.json).
 
 	Fields    plan.Fields                `yaml:"fields"`    // Fields are the default gjson paths of every endpoint.
 	Endpoints []EndpointConfig           `yaml:"endpoints"` // Endpoints lists the endpoints under test.
@@ -70,15 +71,22 @@ type Config struct {
 
 	ConfigFile string   `yaml:"-"` // ConfigFile is the YAML file that was loaded.
 	Warnings   []string `yaml:"-"` // Warnings are said on stderr before the run (an unknown APICONFORM_ variable).
-	// endpointLines are the lines of the config file where endpoints start.
+	// endpointLines are the lines of the config file where endpoints
+	// start, endpointKeys the lines of each endpoint's keys.
 	endpointLines []int
-	EnvShown      []auth.Secret  `yaml:"-"` // EnvShown are header values that came from the environment, shown by name in reports.
-	DryRun        bool           `yaml:"-"` // DryRun prints the plan and sends nothing.
-	Verbose       int            `yaml:"-"` // Verbose prints each exchange as it happens (2: with bodies) and lists notes and skipped cases.
-	Color         string         `yaml:"-"` // Color is auto, always or never: ANSI colours on the console.
-	Endpoint      EndpointConfig `yaml:"-"` // Endpoint is the endpoint described by flags or environment.
-	Headers       []string       `yaml:"-"` // Headers are --header 'Name: value' of the flags' endpoint.
-	QueryPairs    []string       `yaml:"-"` // QueryPairs are --query name=value of the flags' endpoint.
+	endpointKeys  []map[string]int
+	// keyLines are the lines of the config file's top-level keys.
+	keyLines map[string]int
+	// givenBy names, by flag, what set the flag's setting over the file:
+	// its environment variable or the flag itself.
+	givenBy    map[string]string
+	EnvShown   []auth.Secret  `yaml:"-"` // EnvShown are header values that came from the environment, shown by name in reports.
+	DryRun     bool           `yaml:"-"` // DryRun prints the plan and sends nothing.
+	Verbose    int            `yaml:"-"` // Verbose prints each exchange as it happens (2: with bodies) and lists notes and skipped cases.
+	Color      string         `yaml:"-"` // Color is auto, always or never: ANSI colours on the console.
+	Endpoint   EndpointConfig `yaml:"-"` // Endpoint is the endpoint described by flags or environment.
+	Headers    []string       `yaml:"-"` // Headers are --header 'Name: value' of the flags' endpoint.
+	QueryPairs []string       `yaml:"-"` // QueryPairs are --query name=value of the flags' endpoint.
 }
 
 // Defaults returns the built-in defaults.
@@ -161,7 +169,7 @@ func runFlags(fs *pflag.FlagSet, c *Config) {
 	fs.IntVar(&c.RateLimitBurst, "rate-limit-burst", c.RateLimitBurst, "most requests of the rate-limit burst, sent after every other case (0: off)")
 	fs.DurationVar(&c.RetryAfterMax, "retry-after-max", c.RetryAfterMax, "longest wait for Retry-After before the recovery request")
 	fs.StringVar(&c.WrongMethod, "wrong-method", c.WrongMethod, "enable the wrong-method case with this method, e.g. DELETE (sent to missing IDs)")
-	fs.StringSliceVar(&c.RedactHeaders, "redact-header", c.RedactHeaders, "header whose values are replaced in every report (repeatable; Authorization, Cookie, Set-Cookie and X-Api-Key always are)")
+	fs.StringSliceVar((*[]string)(&c.RedactHeaders), "redact-header", c.RedactHeaders, "header whose values are replaced in every report (repeatable; Authorization, Cookie, Set-Cookie and X-Api-Key always are)")
 	fs.StringVar(&c.Baseline, "baseline", c.Baseline, "results.json of an earlier run: report fixed/regressed/new and fail only on regressions or new failures")
 	fs.StringVar(&c.KnownFailures, "known-failures", c.KnownFailures, "YAML file of cases allowed to fail (with a reason) until an expiry date")
 	fs.StringVar(&c.OpenAPI, "openapi", c.OpenAPI, "the API's OpenAPI document: warn on a status its operation does not declare (fail with --strict-warnings)")
@@ -203,7 +211,7 @@ func LoadConfig(args []string, lookupEnv func(string) (string, bool), newFlags f
 		}
 		cfg.ConfigFile = path
 	}
-	endpointSet := map[string]bool{}
+	endpointSet, givenBy := map[string]bool{}, map[string]string{}
 	envFlags := newFlags(&cfg)
 	var envErr error
 	envFlags.VisitAll(func(f *pflag.Flag) {
@@ -218,6 +226,7 @@ func LoadConfig(args []string, lookupEnv func(string) (string, bool), newFlags f
 			envErr = usagef("%s=%q: %s", EnvName(f.Name), v, err.Error())
 			return
 		}
+		givenBy[f.Name] = EnvName(f.Name)
 		if slices.Contains(endpointFlags, f.Name) {
 			endpointSet[f.Name] = true
 		}
@@ -230,6 +239,7 @@ func LoadConfig(args []string, lookupEnv func(string) (string, bool), newFlags f
 		return nil, usageOf(err)
 	}
 	flags.Visit(func(f *pflag.Flag) {
+		givenBy[f.Name] = "--" + f.Name
 		if slices.Contains(endpointFlags, f.Name) {
 			endpointSet[f.Name] = true
 		}
@@ -237,6 +247,7 @@ func LoadConfig(args []string, lookupEnv func(string) (string, bool), newFlags f
 	if len(flags.Args()) > 0 {
 		return nil, usagef("unexpected argument %q (flags take the form --name value)", flags.Args()[0])
 	}
+	cfg.givenBy = givenBy
 	cfg.Warnings = unknownEnvVariables(flags, environ)
 	if err := cfg.mergeFlagEndpoint(endpointSet); err != nil {
 		return nil, err
@@ -254,62 +265,54 @@ func loadFile(path string, cfg *Config, lookup func(string) (string, bool)) erro
 
 // decodeConfig reads a config file's YAML into cfg; path names it in errors.
 func decodeConfig(data []byte, path string, cfg *Config, lookup func(string) (string, bool)) error {
-	if err := checkKnownFields(data); err != nil {
+	var doc, second yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
 			return usagef("--config %s: the file is empty", path)
 		}
 		return usagef("--config %s: %s", path, yamlMessage(err))
 	}
-	var doc, second yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&doc); err != nil {
-		return usagef("--config %s: %s", path, yamlMessage(err))
-	}
 	if err := dec.Decode(&second); !errors.Is(err, io.EOF) {
 		return usagef("--config %s: line %d: a second YAML document (after ---); a config file holds one, and nothing of a second would be read", path, second.Line)
 	}
-	shown, err := expandEnv(&doc, lookup)
+	shown, expanded, err := expandEnv(&doc, lookup)
 	if err != nil {
 		return usagef("--config %s: %s", path, err)
+	}
+	if problems := checkConfigYAML(&doc, expanded); len(problems) > 0 {
+		return usagef("--config %s: %s", path, problemsMessage(problems))
 	}
 	if err := doc.Decode(cfg); err != nil {
 		return usagef("--config %s: %s", path, yamlMessage(err))
 	}
 	cfg.EnvShown = shown
-	cfg.endpointLines = endpointLines(&doc)
+	cfg.endpointLines, cfg.endpointKeys = endpointLines(&doc)
+	cfg.keyLines = keyLines(&doc)
 	return nil
 }
 
-// checkKnownFields decodes data strictly, for unknown keys and wrong
-// types; a value that is a ${NAME} reference is checked once expanded.
-func checkKnownFields(data []byte) error {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	var probe Config
-	err := dec.Decode(&probe)
-	var te *yaml.TypeError
-	if !errors.As(err, &te) {
-		return err
+// origin names where the setting of a flag came from, for a message: the
+// flag, its environment variable, or the config file's key and line
+// (--config apiconform.yaml: line 3: profile).
+func (c *Config) origin(flag string) string {
+	if by := c.givenBy[flag]; by != "" {
+		return by
 	}
-	var kept []string
-	for _, e := range te.Errors {
-		if !strings.Contains(e, "`${") && !strings.Contains(e, "${") {
-			kept = append(kept, e)
-		}
+	key := strings.ReplaceAll(flag, "-", "_")
+	if line, ok := c.keyLines[key]; ok && c.ConfigFile != "" {
+		return fmt.Sprintf("--config %s: line %d: %s", c.ConfigFile, line, key)
 	}
-	if len(kept) == 0 {
-		return nil
-	}
-	return &yaml.TypeError{Errors: kept}
+	return "--" + flag
 }
 
-// yamlMessage folds a YAML error into one line naming the key and line.
-func yamlMessage(err error) string {
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		return strings.Join(te.Errors, "; ")
+// unknownProfile says that name is no profile, and which one was meant.
+func unknownProfile(name string, profiles suites.Profiles) string {
+	known := profiles.Names()
+	if near := words.Nearest(name, known); near != "" {
+		return fmt.Sprintf("unknown profile; did you mean %s? (known: %s)", near, strings.Join(known, ", "))
 	}
-	return strings.TrimPrefix(err.Error(), "yaml: ")
+	return "unknown profile (known: " + strings.Join(known, ", ") + ")"
 }
 
 // mergeFlagEndpoint applies the endpoint flags: they describe the only
@@ -401,7 +404,7 @@ func (c *Config) Resolve() (*Resolved, error) {
 		return nil, usagef("config %s: %s", orFlags(c.ConfigFile), err.Error())
 	}
 	if _, ok := profiles[c.Profile]; !ok {
-		return nil, usagef("--profile %q: unknown profile (known: %s)", c.Profile, strings.Join(profiles.Names(), ", "))
+		return nil, usagef("%s %q: %s", c.origin("profile"), c.Profile, unknownProfile(c.Profile, profiles))
 	}
 	if len(c.Endpoints) == 0 {
 		return nil, usagef("no endpoint to test: give --path with --found/--missing/--malformed, or a config file with endpoints")
@@ -411,16 +414,12 @@ func (c *Config) Resolve() (*Resolved, error) {
 	r := &Resolved{Config: c, Profiles: profiles}
 	for i, ec := range c.Endpoints {
 		ep, err := ec.resolve(defaults, c.Profile, profiles)
-		where := "--path"
-		if c.ConfigFile != "" {
-			where = fmt.Sprintf("endpoints[%d]", i)
-		}
 		if err != nil {
-			return nil, usagef("%s: %s", where, err.Error())
+			return nil, usagef("%s: %s", c.endpointAt(i, err.Error()), err.Error())
 		}
 		ep.Source = c.sourceOf(i)
 		if seen[ep.Name] {
-			return nil, usagef("%s: endpoint name %q is used twice; give each endpoint its own name", where, ep.Name)
+			return nil, usagef("%s: endpoint name %q is used twice; give each endpoint its own name", c.endpointAt(i, "name"), ep.Name)
 		}
 		seen[ep.Name] = true
 		r.Endpoints = append(r.Endpoints, ep)
@@ -591,23 +590,65 @@ func unknownEnvVariables(flags *pflag.FlagSet, environ []string) []string {
 	return warnings
 }
 
-// endpointLines lists the line of each entry of the document's endpoints.
-func endpointLines(doc *yaml.Node) []int {
+// keyLines lists the line of each top-level key of the document.
+func keyLines(doc *yaml.Node) map[string]int {
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
 		return nil
+	}
+	lines := map[string]int{}
+	top := doc.Content[0].Content
+	for i := 0; i+1 < len(top); i += 2 {
+		lines[top[i].Value] = top[i].Line
+	}
+	return lines
+}
+
+// endpointLines lists the line of each entry of the document's
+// endpoints, and of each entry's keys.
+func endpointLines(doc *yaml.Node) ([]int, []map[string]int) {
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil, nil
 	}
 	top := doc.Content[0].Content
 	for i := 0; i+1 < len(top); i += 2 {
 		if top[i].Value == "endpoints" && top[i+1].Kind == yaml.SequenceNode {
 			lines := make([]int, len(top[i+1].Content))
+			keys := make([]map[string]int, len(top[i+1].Content))
 			for j, item := range top[i+1].Content {
-				lines[j] = item.Line
+				lines[j], keys[j] = item.Line, map[string]int{}
+				for k := 0; item.Kind == yaml.MappingNode && k+1 < len(item.Content); k += 2 {
+					keys[j][item.Content[k].Value] = item.Content[k].Line
+				}
 			}
-			return lines
+			return lines, keys
 		}
 	}
-	return nil
+	return nil, nil
 }
+
+// endpointAt names endpoint i for a message that starts with a key of it
+// (profile "strikt": ...): --path for the endpoint of the flags; in a
+// file, endpoints[i] after the line of that key, or of the endpoint when
+// the file does not hold the key; endpoints[i] alone when a flag or the
+// environment set it.
+func (c *Config) endpointAt(i int, msg string) string {
+	if c.ConfigFile == "" {
+		return "--path"
+	}
+	at := fmt.Sprintf("endpoints[%d]", i)
+	key := leadingKey.FindString(msg)
+	if i >= len(c.endpointLines) || c.givenBy[strings.ReplaceAll(key, "_", "-")] != "" {
+		return at
+	}
+	line := c.endpointLines[i]
+	if l, ok := c.endpointKeys[i][key]; ok {
+		line = l
+	}
+	return fmt.Sprintf("--config %s: line %d: %s", c.ConfigFile, line, at)
+}
+
+// leadingKey is the key a message about an endpoint starts with.
+var leadingKey = regexp.MustCompile(`^[a-z_]+`)
 
 // sourceOf says where endpoint i is defined: its line of the config
 // file, or, for an endpoint of the flags, the run's results.json, which

@@ -79,28 +79,16 @@ type ParamConfig struct {
 type IDList []string
 
 // UnmarshalYAML accepts a sequence of scalars, or one scalar that may list
-// several IDs with commas, as the flags and the environment write them
-// (found: 2,3).
+// several IDs with commas, split as the flags and the environment split
+// them (found: 2,3 is two IDs; an ID that holds a comma is quoted whole,
+// or given in a YAML list).
 func (l *IDList) UnmarshalYAML(node *yaml.Node) error {
-	switch node.Kind {
-	case yaml.ScalarNode:
-		*l = IDList{}
-		for _, id := range strings.Split(node.Value, ",") {
-			*l = append(*l, strings.TrimSpace(id))
-		}
-		return nil
-	case yaml.SequenceNode:
-		out := make(IDList, 0, len(node.Content))
-		for _, n := range node.Content {
-			if n.Kind != yaml.ScalarNode {
-				return fmt.Errorf("line %d: an ID must be a number or a string", n.Line)
-			}
-			out = append(out, n.Value)
-		}
-		*l = out
-		return nil
+	list, err := unmarshalList(node, "a list of IDs")
+	if err != nil {
+		return err
 	}
-	return fmt.Errorf("line %d: expected a list of IDs", node.Line)
+	*l = list
+	return nil
 }
 
 // malformedByType is the malformed value a parameter's type makes.
@@ -140,7 +128,7 @@ func (ec EndpointConfig) resolve(fields plan.Fields, profile string, profiles su
 		return nil, err
 	}
 	if _, ok := profiles[ep.Profile]; !ok {
-		return nil, fmt.Errorf("profile %q: unknown profile (known: %s)", ep.Profile, strings.Join(profiles.Names(), ", "))
+		return nil, fmt.Errorf("profile %q: %s", ep.Profile, unknownProfile(ep.Profile, profiles))
 	}
 	if ep.Name == "" {
 		ep.Name = plan.NameFromPath(ep.Path)

@@ -19,9 +19,10 @@ var envReference = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
 // variable is an error that names it and its line. A header value that
 // came from the environment is returned as shown by name, so reports show
 // ${NAME} where it went; a header literal that looks like a secret is
-// refused: secrets come from the environment.
-func expandEnv(doc *yaml.Node, lookup func(string) (string, bool)) ([]auth.Secret, error) {
-	var shown []auth.Secret
+// refused: secrets come from the environment. expanded holds, for every
+// value that changed, its text as written, for messages about it.
+func expandEnv(doc *yaml.Node, lookup func(string) (string, bool)) (shown []auth.Secret, expanded map[*yaml.Node]string, err error) {
+	expanded = map[*yaml.Node]string{}
 	var walk func(n *yaml.Node, underHeaders bool) error
 	walk = func(n *yaml.Node, underHeaders bool) error {
 		switch n.Kind {
@@ -39,11 +40,18 @@ func expandEnv(doc *yaml.Node, lookup func(string) (string, bool)) ([]auth.Secre
 				}
 			}
 		case yaml.ScalarNode:
-			return expandScalar(n, underHeaders, lookup, &shown)
+			before := n.Value
+			if err := expandScalar(n, underHeaders, lookup, &shown); err != nil {
+				return err
+			}
+			if n.Value != before {
+				expanded[n] = before
+			}
 		}
 		return nil
 	}
-	return shown, walk(doc, false)
+	err = walk(doc, false)
+	return shown, expanded, err
 }
 
 // expandScalar expands one value in place.

@@ -227,11 +227,16 @@ func (j *Job) buildPlan(endpoints []*plan.Endpoint) error {
 	}
 	all := p
 	if p, err = p.Filter(cfg.LabelFilter); err != nil {
+		var fe *plan.FilterError
+		if errors.As(err, &fe) {
+			return usagef("%s %q: %s", cfg.origin("label-filter"), fe.Expr, fe.Detail())
+		}
 		return usagef("%s", err.Error())
 	}
 	// A shard may hold none of the cases a filter selects: another has them.
 	if len(p.Cases) == 0 && j.Shard == nil {
-		return usagef("--label-filter %q selects no case; labels in this plan: %s", cfg.LabelFilter, strings.Join(all.Labels(), ", "))
+		return usagef("%s %q selects no case%s; labels in this plan: %s", cfg.origin("label-filter"), cfg.LabelFilter,
+			labelSuggestions(all, cfg.LabelFilter), strings.Join(all.Labels(), ", "))
 	}
 	if j.Declared != nil {
 		for i := range p.Cases {
@@ -241,6 +246,23 @@ func (j *Job) buildPlan(endpoints []*plan.Endpoint) error {
 	}
 	j.Plan, j.Endpoints = p, endpoints
 	return nil
+}
+
+// labelSuggestions names the labels of a filter that no case of p
+// carries, each with the label that was meant: "; case:partail is not a
+// label of this plan (did you mean case:partial?)".
+func labelSuggestions(p plan.Plan, filter string) string {
+	var out strings.Builder
+	for _, l := range p.UnknownLabels(filter) {
+		out.WriteString("; " + l + " is not a label of this plan")
+		switch near := words.Nearest(l, p.Labels()); {
+		case strings.Contains(l, " "):
+			out.WriteString(" (a label holds no space: join labels with && or ||)")
+		case near != "":
+			out.WriteString(" (did you mean " + near + "?)")
+		}
+	}
+	return out.String()
 }
 
 func randomSeed() int64 {

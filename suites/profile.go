@@ -13,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/apiconform/apiconform/suites/plan"
+	"github.com/apiconform/apiconform/suites/words"
 )
 
 //go:embed profiles/*.yaml
@@ -287,7 +288,11 @@ func applyOverrides(raw map[string]*Profile, overrides map[string]*Profile) erro
 		if base != "" {
 			b, ok := raw[base]
 			if !ok {
-				return fmt.Errorf("profiles.%s.base: unknown profile %q (known: %s)", name, base, strings.Join(BuiltinNames(), ", "))
+				meant := ""
+				if near := words.Nearest(base, BuiltinNames()); near != "" {
+					meant = "; did you mean " + near + "?"
+				}
+				return fmt.Errorf("profiles.%s.base: unknown profile %q%s (known: %s)", name, base, meant, strings.Join(BuiltinNames(), ", "))
 			}
 			*merged = *b.clone()
 			merged.Name = name

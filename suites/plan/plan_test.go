@@ -2,6 +2,7 @@ package plan
 
 import (
 	"encoding/json"
+	"errors"
 	"net/url"
 	"strings"
 	"testing"
@@ -189,8 +190,21 @@ func TestLabelsAndFilter(t *testing.T) {
 			t.Errorf("%q selects %d cases, want %d", expr, len(got.Cases), want)
 		}
 	}
-	if _, err := p.Filter("case:partial &&"); err == nil || strings.Contains(err.Error(), "\x1b") || strings.Contains(err.Error(), "\n") {
+	_, err = p.Filter("case:partial &&")
+	var fe *FilterError
+	if !errors.As(err, &fe) || fe.Expr != "case:partial &&" || fe.Mistake != "an operator with nothing after it" ||
+		strings.ContainsAny(err.Error(), "\x1b\n") || strings.Contains(err.Error(), "http") {
 		t.Errorf("a bad filter must give a one-line plain error, got %q", err)
+	}
+	for expr, want := range map[string]string{
+		"case:partail || auth":        "case:partail",
+		"!(CASE:PARTIAL) && /a.b/":    "",
+		"case: containsAny {partial}": "",
+		"case:found auth":             "case:found auth",
+	} {
+		if got := strings.Join(p.UnknownLabels(expr), " "); got != want {
+			t.Errorf("UnknownLabels(%q) = %q, want %q", expr, got, want)
+		}
 	}
 }
 

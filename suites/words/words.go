@@ -82,18 +82,30 @@ func URL(raw string) string {
 
 // Nearest returns the candidate closest to s in edit distance, when it is
 // close enough to be what was meant ("" otherwise): for "did you mean".
+// Of two as close, the one that starts as s does wins: "case" means
+// "cases" rather than "base".
 func Nearest(s string, candidates []string) string {
-	best, bestDist := "", 0
+	best, bestDist, bestPrefix := "", 0, 0
 	for _, c := range candidates {
 		d := editDistance(strings.ToLower(s), strings.ToLower(c))
-		if best == "" || d < bestDist {
-			best, bestDist = c, d
+		p := commonPrefix(strings.ToLower(s), strings.ToLower(c))
+		if best == "" || d < bestDist || d == bestDist && p > bestPrefix {
+			best, bestDist, bestPrefix = c, d, p
 		}
 	}
 	if best == "" || bestDist > max(2, len(s)/3) {
 		return ""
 	}
 	return best
+}
+
+// commonPrefix is the length of the longest prefix a and b share.
+func commonPrefix(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n
 }
 
 // editDistance is the Levenshtein distance of a and b.

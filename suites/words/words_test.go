@@ -38,4 +38,7 @@ func TestNearest(t *testing.T) {
 			t.Errorf("Nearest(%q) = %q, want %q", in, got, want)
 		}
 	}
+	if got := Nearest("case", []string{"name", "base", "cases"}); got != "cases" {
+		t.Errorf("of two as near, the one sharing the start should win; got %q", got)
+	}
 }
