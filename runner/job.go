@@ -70,7 +70,7 @@ func Prepare(cfg *Config, env Env) (*Job, error) {
 	if err != nil {
 		return nil, err
 	}
-	if proxy != nil {
+	if proxyConfigured(env.getenv) {
 		TrustRoots() // the proxy may be reached over TLS
 	}
 	creds, err := credentials(cfg, env, probe.OutOfBandClient(tlsConfig, proxy, env.Resolver, cfg.Timeout))
@@ -199,15 +199,15 @@ func randomHex(n int) string {
 }
 
 // mayUseTLS says whether the run may make a TLS handshake: only then
-// are CA roots loaded, which a plain http:// run does without. A
-// redirect may lead to https:// from an http:// base URL.
+// are CA roots loaded, which a plain http:// run does without (a
+// redirect to https:// loads them when it happens).
 func (c *Config) mayUseTLS() bool {
 	for _, u := range []string{c.BaseURL, c.Auth.TokenURL} {
 		if len(u) >= 6 && strings.EqualFold(u[:6], "https:") {
 			return true
 		}
 	}
-	return c.FollowRedirects || c.CACert != "" || c.Insecure
+	return c.CACert != "" || c.Insecure
 }
 
 // buildPlan plans the cases of endpoints and keeps those the label filter

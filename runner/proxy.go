@@ -44,6 +44,16 @@ func proxyFromEnv(getenv func(string) string, baseURL string) (func(*http.Reques
 	return func(r *http.Request) (*url.URL, error) { return pick(r.URL) }, nil
 }
 
+// proxyConfigured says whether the environment names a proxy.
+func proxyConfigured(getenv func(string) string) bool {
+	for _, name := range []string{"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy"} {
+		if getenv(name) != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // validProxy reports whether value is a proxy address: a URL with a
 // scheme and a host, or a bare host:port (which net/http reads as
 // http://host:port).

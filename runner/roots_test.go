@@ -145,3 +145,40 @@ func writeTestCA(t *testing.T, path string) {
 		t.Fatal(err)
 	}
 }
+
+// TestRootsLazyChild, in a child process, prepares a plain http:// run
+// and then an https:// one, and prints whether the trust roots were
+// loaded after each.
+func TestRootsLazyChild(t *testing.T) {
+	if os.Getenv(rootsChildEnv) == "" {
+		t.Skip("runs only as the child of the trusted-roots tests")
+	}
+	for _, base := range []string{"http://127.0.0.1:1", "https://127.0.0.1:1"} {
+		var out bytes.Buffer
+		Main(context.Background(), []string{"run", "--base-url", base, "--path", "/items", "--found", "2", "--dry-run"},
+			Env{Stdout: &out, Stderr: &out, LookupEnv: func(string) (string, bool) { return "", false }})
+		fmt.Printf("\n%s roots=%q\n", base, rootsSource)
+	}
+}
+
+// TestCARootsLoadOnlyForTLS: a plain http:// run never pays for loading
+// the CA roots; an https:// one loads them before its first handshake.
+func TestCARootsLoadOnlyForTLS(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the child runs on linux only")
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestRootsLazyChild$", "-test.v")
+	cmd.Env = append(os.Environ(), rootsChildEnv+"=1", "HTTP_PROXY=", "HTTPS_PROXY=", "http_proxy=", "https_proxy=")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("child: %s\n%s", err, out)
+	}
+	for _, want := range []string{`http://127.0.0.1:1 roots=""`, `https://127.0.0.1:1 roots="`} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("want %s in:\n%s", want, out)
+		}
+	}
+	if strings.Contains(string(out), `https://127.0.0.1:1 roots=""`) {
+		t.Errorf("an https:// run did not load the roots:\n%s", out)
+	}
+}

@@ -180,6 +180,7 @@ func (j *Job) newProber(watch probe.Watcher) *probe.Prober {
 		Concurrency: cfg.Concurrency, Timeout: cfg.Timeout, MaxBody: cfg.MaxBody,
 		UserAgent: "apiconform/" + Version(), Auth: j.Credentials, TLS: j.TLS,
 		Retries: cfg.Retries, MaxRPS: cfg.MaxRPS, FollowRedirects: cfg.FollowRedirects, Proxy: j.Proxy, Resolver: j.Resolver, Watch: watch,
+		BeforeTLS: func() { TrustRoots() },
 	})
 }
 

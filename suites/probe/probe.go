@@ -48,6 +48,9 @@ type Options struct {
 	Proxy func(*http.Request) (*url.URL, error)
 	// Resolver looks host names up (nil: the system's).
 	Resolver *net.Resolver
+	// BeforeTLS, when set, is called before a redirect leads to an
+	// https:// URL: trust roots can then be loaded only when needed.
+	BeforeTLS func()
 	// Watch hears of each case as it is sent and answered (progress, -v);
 	// nil hears nothing. It is called from the probe's goroutines.
 	Watch Watcher
@@ -119,6 +122,9 @@ func newClient(opts Options) *http.Client {
 			}
 			if len(via) >= MaxRedirects {
 				return &redirectError{hops: len(via), last: req.URL.String()}
+			}
+			if req.URL.Scheme == "https" && opts.BeforeTLS != nil {
+				opts.BeforeTLS()
 			}
 			// net/http keeps Authorization on a redirect to the same host
 			// name on another port, and an API-key header everywhere: drop
