@@ -23,14 +23,19 @@ func detectCommand(ctx context.Context, args []string, env Env) int {
 	}
 	cfg := job.Resolved.Config
 	started := time.Now()
-	exchanges, deadlineHit := job.probeWithin(ctx, env)
-
 	names := job.Resolved.Profiles.Names()
-	var all []suites.Suite
-	for _, name := range names {
-		all = append(all, suites.Group(job.Plan.Cases, job.Resolved.Profiles, func(*plan.Endpoint) string { return name })...)
+	got, err := job.probeWithin(ctx, env, func() suites.Input {
+		var all []suites.Suite
+		for _, name := range names {
+			all = append(all, suites.Group(job.Plan.Cases, job.Resolved.Profiles, func(*plan.Endpoint) string { return name })...)
+		}
+		return suites.Input{Suites: all}
+	})
+	var results []*suites.Result
+	if err == nil {
+		results, err = got.judgement.Results(got.exchanges)
 	}
-	results, err := suites.Judge(suites.Input{Suites: all, Exchanges: exchanges})
+	exchanges, deadlineHit := got.exchanges, got.deadlineHit
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "apiconform detect: judging failed: %s (a bug in apiconform: please report it)\n", err)
 		return ExitInternal

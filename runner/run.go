@@ -73,23 +73,34 @@ func runCommand(ctx context.Context, args []string, env Env) int {
 func (j *Job) Execute(ctx context.Context, env Env) (*reports.Run, int) {
 	cfg := j.Resolved.Config
 	started := time.Now()
-	exchanges, deadlineHit := j.probeWithin(ctx, env)
-
-	// The judge sees every answer as received; the reports are redacted
-	// before anyone reads them.
-	results, err := suites.Judge(suites.Input{Suites: j.Suites(), Exchanges: exchanges, StrictWarnings: cfg.StrictWarnings})
+	// The judge sees every answer as received, as it arrives; the reports
+	// are redacted before anyone reads them.
+	got, err := j.probeWithin(ctx, env, func() suites.Input {
+		return suites.Input{Suites: j.Suites(), StrictWarnings: cfg.StrictWarnings}
+	})
+	var results []*suites.Result
+	if err == nil {
+		results, err = got.judgement.Results(got.exchanges)
+	}
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "apiconform: judging failed: %s (a bug in apiconform: please report it)\n", err)
 		return nil, ExitInternal
 	}
-	run := j.newRun(ctx, started, cfg.Profile, results, deadlineHit)
+	run := j.newRun(ctx, started, cfg.Profile, results, got.deadlineHit)
 	return run, j.Report(run, env)
 }
 
-// probeWithin waits for the API (--wait), then probes, both within
-// --deadline. deadlineHit says whether the deadline, not the caller, cut
-// the run short.
-func (j *Job) probeWithin(ctx context.Context, env Env) (exchanges map[string]*probe.Exchange, deadlineHit bool) {
+// probed is what probing gave: the answers, judged as they came.
+type probed struct {
+	exchanges   map[string]*probe.Exchange
+	judgement   *suites.Judgement
+	deadlineHit bool // the deadline, not the caller, cut the run short
+}
+
+// probeWithin waits for the API (--wait), finds the IDs to find, then
+// probes, all within --deadline; the judge of input (made once the plan
+// holds its final IDs) hears of each answer as it arrives.
+func (j *Job) probeWithin(ctx context.Context, env Env, input func() suites.Input) (probed, error) {
 	cfg := j.Resolved.Config
 	probeCtx := ctx
 	if cfg.Deadline > 0 {
@@ -97,8 +108,7 @@ func (j *Job) probeWithin(ctx context.Context, env Env) (exchanges map[string]*p
 		probeCtx, cancel = context.WithTimeoutCause(ctx, cfg.Deadline, fmt.Errorf("the run reached --deadline %s", cfg.Deadline))
 		defer cancel()
 	}
-	watch := newWatch(env, cfg.Verbose, j.redactor(), j.Plan)
-	prober := j.newProber(watch)
+	prober := j.newProber(nil)
 	if cfg.Wait > 0 {
 		if err := prober.WaitReady(probeCtx, j.waitURL(), cfg.Wait); err != nil && probeCtx.Err() == nil {
 			// Probe anyway: every case then records what came back, and the
@@ -106,17 +116,25 @@ func (j *Job) probeWithin(ctx context.Context, env Env) (exchanges map[string]*p
 			fmt.Fprintf(env.Stderr, "apiconform: %s; probing anyway\n", err)
 		}
 	}
-	if err := auth.Prepare(probeCtx, j.Credentials); err != nil && probeCtx.Err() == nil {
+	credsErr := auth.Prepare(probeCtx, j.Credentials)
+	if credsErr == nil || probeCtx.Err() != nil {
+		j.discoverIDs(probeCtx, prober)
+	}
+	judgement, err := suites.NewJudgement(input())
+	if err != nil {
+		return probed{}, err
+	}
+	if credsErr != nil && probeCtx.Err() == nil {
 		// No credentials, no verdict: every case is inconclusive, and
 		// nothing is sent with credentials the API would refuse.
-		fmt.Fprintf(env.Stderr, "apiconform: %s; no case was sent\n", err)
-		return j.unsent(err), false
+		fmt.Fprintf(env.Stderr, "apiconform: %s; no case was sent\n", credsErr)
+		return probed{exchanges: j.unsent(credsErr), judgement: judgement}, nil
 	}
-	j.discoverIDs(probeCtx, prober)
+	watch := newWatch(env, cfg.Verbose, j.redactor(), j.Plan)
 	watch.Start()
-	exchanges = j.probe(probeCtx, prober)
+	exchanges := j.probe(probeCtx, prober.WithWatcher(watchers{watch, judgement}))
 	watch.Stop()
-	return exchanges, ctx.Err() == nil && probeCtx.Err() != nil
+	return probed{exchanges: exchanges, judgement: judgement, deadlineHit: ctx.Err() == nil && probeCtx.Err() != nil}, nil
 }
 
 // unsent records, for every runnable case, that it was not sent because
@@ -175,6 +193,9 @@ func (j *Job) newRun(ctx context.Context, started time.Time, profile string, res
 // newProber returns the prober of the run; watch (nil: none) hears of
 // each case as it goes.
 func (j *Job) newProber(watch probe.Watcher) *probe.Prober {
+	if watch == nil {
+		watch = watchers{}
+	}
 	cfg := j.Resolved.Config
 	return probe.New(probe.Options{
 		Concurrency: cfg.Concurrency, Timeout: cfg.Timeout, MaxBody: cfg.MaxBody,
@@ -182,6 +203,22 @@ func (j *Job) newProber(watch probe.Watcher) *probe.Prober {
 		Retries: cfg.Retries, MaxRPS: cfg.MaxRPS, FollowRedirects: cfg.FollowRedirects, Proxy: j.Proxy, Resolver: j.Resolver, Watch: watch,
 		BeforeTLS: func() { TrustRoots() },
 	})
+}
+
+// watchers hears of each case in turn: the progress first, while the
+// answer's body is whole, then the judge, which cuts it.
+type watchers []probe.Watcher
+
+func (ws watchers) Sent(c *plan.Case) {
+	for _, w := range ws {
+		w.Sent(c)
+	}
+}
+
+func (ws watchers) Answered(c *plan.Case, ex *probe.Exchange) {
+	for _, w := range ws {
+		w.Answered(c, ex)
+	}
 }
 
 // maxScopesAtOnce bounds the rate-limit scopes that burst at once (and

@@ -13,24 +13,60 @@ import (
 	"github.com/onsi/gomega/types"
 )
 
-// caseJudge judges one case inside its Ginkgo spec.
+// caseJudge judges one case: when its answer arrives (judge), and again
+// inside its Ginkgo spec, which reports the verdict (run).
 type caseJudge struct {
 	res            *Result
 	profile        *Profile
 	strictWarnings bool
 	inconclusive   string
+	skip           string          // why the spec is skipped without a verdict
+	panicked       any             // what the judge panicked with, raised again in the spec
+	observed       *probe.Exchange // the answer judged
+	obs            *Observation    // its body, observed once for every suite of the case
 }
 
+// reset forgets a verdict, before judging (again).
+func (j *caseJudge) reset() {
+	r := j.res
+	*r = Result{Case: r.Case, Suite: r.Suite, Profile: r.Profile}
+	j.inconclusive, j.skip, j.panicked, j.observed, j.obs = "", "", nil, nil, nil
+}
+
+// judgeSafely judges, keeping a panic for the spec to raise.
+func (j *caseJudge) judgeSafely() {
+	defer func() {
+		if p := recover(); p != nil {
+			j.panicked = p
+		}
+	}()
+	j.judge()
+}
+
+// run is the case's Ginkgo spec: it reports the verdict judge reached.
 func (j *caseJudge) run() {
+	if j.panicked != nil {
+		panic(j.panicked)
+	}
+	if j.skip != "" {
+		ginkgo.Skip(j.skip)
+	}
+	j.conclude()
+}
+
+// judge reaches the case's verdict on its answer (r.Exchange), without
+// Ginkgo: it may run in the probe's goroutines, as answers arrive.
+func (j *caseJudge) judge() {
 	r, c := j.res, j.res.Case
 	if c.Skipped() {
-		r.Reason = c.SkipReason
-		ginkgo.Skip(c.SkipReason)
+		r.Reason, j.skip = c.SkipReason, c.SkipReason
+		return
 	}
 	alts := j.profile.ExpectOn(c.Endpoint, c.Kind)
 	if len(alts) == 0 {
 		r.Reason = fmt.Sprintf("profile %s has no expectation for %s", j.profile.Name, c.Kind)
-		ginkgo.Skip(r.Reason)
+		j.skip = r.Reason
+		return
 	}
 	r.ExpectedStatus = allCodes(alts)
 	r.Expected = describeAlternatives(alts, c)
@@ -38,25 +74,35 @@ func (j *caseJudge) run() {
 	if ex == nil {
 		r.notRun = true
 		r.Reason = "not run: the run stopped before this case was answered"
-		ginkgo.Skip(r.Reason)
+		j.skip = r.Reason
+		return
 	}
 	r.Duration = ex.Duration
 	if c.Kind == plan.RateLimit {
 		j.judgeBurst(ex, alts)
-	} else {
-		switch {
-		case ex.Err != nil:
-			j.inconclusive = describeTransport(ex.Err) + attemptsNote(ex.Attempts)
-		case ex.Response.Status == http.StatusTooManyRequests:
-			j.inconclusive = "rate limited (429) outside the rate-limit phase: the answer says nothing about this case; lower --concurrency and run again"
-		case unavailable(ex.Response.Status) && !slices.Contains(allCodes(alts), ex.Response.Status):
-			j.inconclusive = fmt.Sprintf("the API or its gateway was unavailable (%d %s): the answer says nothing about this case; run again when it is up (--wait waits for it)",
-				ex.Response.Status, http.StatusText(ex.Response.Status))
-		default:
-			j.judgeAnswer(Observe(c, c.Endpoint.Fields, ex.Response), alts)
-		}
+		return
 	}
-	j.conclude()
+	switch {
+	case ex.Err != nil:
+		j.inconclusive = describeTransport(ex.Err) + attemptsNote(ex.Attempts)
+	case ex.Response.Status == http.StatusTooManyRequests:
+		j.inconclusive = "rate limited (429) outside the rate-limit phase: the answer says nothing about this case; lower --concurrency and run again"
+	case unavailable(ex.Response.Status) && !slices.Contains(allCodes(alts), ex.Response.Status):
+		j.inconclusive = fmt.Sprintf("the API or its gateway was unavailable (%d %s): the answer says nothing about this case; run again when it is up (--wait waits for it)",
+			ex.Response.Status, http.StatusText(ex.Response.Status))
+	default:
+		j.judgeAnswer(j.observation(ex), alts)
+	}
+}
+
+// observation is the answer's body as observed once for all the case's
+// suites, or observed now.
+func (j *caseJudge) observation(ex *probe.Exchange) *Observation {
+	if j.obs != nil {
+		return j.obs
+	}
+	c := j.res.Case
+	return Observe(c, c.Endpoint.Fields, ex.Response)
 }
 
 func describeTransport(err *probe.TransportError) string {

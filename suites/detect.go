@@ -134,10 +134,20 @@ func incidentPattern(exchanges map[string]*probe.Exchange, results []*Result) bo
 		if ex.Response.Status < http.StatusOK || ex.Response.Status > 299 {
 			return false
 		}
-		if o := Observe(r.Case, r.Case.Endpoint.Fields, ex.Response); o.Get(o.Fields.OK).Exists() {
+		if hasOK(r, ex) {
 			// An envelope's ok:false is an honest signal, not the incident.
 			return false
 		}
 	}
 	return answered >= 2
+}
+
+// hasOK says whether the answer carries the profile's ok member: taken
+// when the answer was judged, or observed now.
+func hasOK(r *Result, ex *probe.Exchange) bool {
+	if r.facts != nil {
+		return r.facts.hasOK
+	}
+	o := Observe(r.Case, r.Case.Endpoint.Fields, ex.Response)
+	return o.Get(o.Fields.OK).Exists()
 }

@@ -63,6 +63,12 @@ type Incident struct {
 // answered as in the incident, or nil.
 func FindIncident(results []*Result) *Incident {
 	for _, r := range results {
+		if r.facts != nil {
+			if r.facts.incident != nil {
+				return r.facts.incident
+			}
+			continue
+		}
 		if inc := incidentOf(r.Case, r.Exchange); inc != nil {
 			return inc
 		}
@@ -84,8 +90,12 @@ func incidentOf(c *plan.Case, ex *probe.Exchange) *Incident {
 	if c.Kind != plan.Partial || ex == nil || ex.Response == nil || ex.Err != nil {
 		return nil
 	}
-	o := Observe(c, c.Endpoint.Fields, ex.Response)
-	if !hidesMiss(o) {
+	return incidentFrom(c, Observe(c, c.Endpoint.Fields, ex.Response))
+}
+
+// incidentFrom is the incident, if the observed answer to c is one.
+func incidentFrom(c *plan.Case, o *Observation) *Incident {
+	if c.Kind != plan.Partial || !hidesMiss(o) {
 		return nil
 	}
 	missing := unique(c.IDs.Missing)

@@ -54,40 +54,34 @@ type Input struct {
 var judgeMu sync.Mutex
 
 // Judge runs one Ginkgo spec per case over the recorded exchanges and
-// returns the results in suite and case order.
+// returns the results in suite and case order. A run judges as answers
+// arrive instead (NewJudgement); Judge is that, with every answer at hand.
 func Judge(in Input) ([]*Result, error) {
+	jm, err := NewJudgement(in)
+	if err != nil {
+		return nil, err
+	}
+	return jm.Results(in.Exchanges)
+}
+
+// runSpecs runs one Ginkgo spec per case, each reporting its judge's
+// verdict, and settles every result from Ginkgo's report.
+func (jm *Judgement) runSpecs() error {
 	judgeMu.Lock()
 	defer judgeMu.Unlock()
-
-	var results []*Result
-	byNode := map[string]*Result{}
+	byNode := map[string]*caseJudge{}
 	key := func(suite, leaf string) string { return suite + "\x00" + leaf }
-	for _, s := range in.Suites {
-		if s.Profile == nil {
-			return nil, fmt.Errorf("suite %q has no profile", s.Name)
-		}
-		for i := range s.Cases {
-			c := &s.Cases[i]
-			r := &Result{Case: c, Suite: s.Name, Profile: s.Profile.Name, Exchange: in.Exchanges[c.ID]}
-			k := key(s.Name, c.Name())
-			if byNode[k] != nil {
-				return nil, fmt.Errorf("suite %q lists case %s twice", s.Name, c.Name())
-			}
-			byNode[k] = r
-			results = append(results, r)
+	for _, judges := range jm.byCase {
+		for _, j := range judges {
+			byNode[key(j.res.Suite, j.res.Case.Name())] = j
 		}
 	}
-	if len(results) == 0 {
-		return results, nil
-	}
-
 	globals.Reset()
-	for _, s := range in.Suites {
+	for _, s := range jm.in.Suites {
 		ginkgo.Describe(s.Name, func() {
 			for i := range s.Cases {
 				c := &s.Cases[i]
-				j := &caseJudge{res: byNode[key(s.Name, c.Name())], profile: s.Profile, strictWarnings: in.StrictWarnings}
-				ginkgo.It(c.Name(), ginkgo.Label(c.Labels...), j.run)
+				ginkgo.It(c.Name(), ginkgo.Label(c.Labels...), byNode[key(s.Name, c.Name())].run)
 			}
 		})
 	}
@@ -95,11 +89,22 @@ func Judge(in Input) ([]*Result, error) {
 		if len(report.ContainerHierarchyTexts) == 0 {
 			return
 		}
-		if r := byNode[key(report.ContainerHierarchyTexts[0], report.LeafNodeText)]; r != nil {
-			r.settle(report)
+		if j := byNode[key(report.ContainerHierarchyTexts[0], report.LeafNodeText)]; j != nil {
+			j.res.settle(report)
 		}
 	})
+	runGinkgo(jm.in.GinkgoOutput)
+	for _, r := range jm.results {
+		if r.Outcome == "" {
+			return fmt.Errorf("the judge reported nothing for %s", r.Case.ID)
+		}
+	}
+	return nil
+}
 
+// runGinkgo runs the specs defined, in order, without Ginkgo's own
+// reports (out receives its console report; nil discards it).
+func runGinkgo(out io.Writer) {
 	suiteConfig, reporterConfig := ginkgo.GinkgoConfiguration()
 	suiteConfig.FailOnEmpty = true
 	suiteConfig.LabelFilter = "" // the plan is filtered before probing
@@ -107,24 +112,15 @@ func Judge(in Input) ([]*Result, error) {
 	suiteConfig.RandomizeAllSpecs = false
 	reporterConfig.NoColor = true
 	reporterConfig.JUnitReport, reporterConfig.JSONReport, reporterConfig.TeamcityReport = "", "", ""
-
-	out := in.GinkgoOutput
 	if out == nil {
 		out = io.Discard
 	}
 	previous := formatter.ColorableStdOut
 	formatter.ColorableStdOut = out
 	defer func() { formatter.ColorableStdOut = previous }()
-
 	var t failureRecorder
 	defer pinTestCount()()
 	ginkgo.RunSpecs(&t, "apiconform", suiteConfig, reporterConfig)
-	for _, r := range results {
-		if r.Outcome == "" {
-			return results, fmt.Errorf("the judge reported nothing for %s", r.Case.ID)
-		}
-	}
-	return results, nil
 }
 
 // failureRecorder stands in for *testing.T: RunSpecs only calls Fail.

@@ -77,7 +77,7 @@ func HaveJSONBody() types.GomegaMatcher {
 		if len(o.Body) == 0 {
 			return false, "an empty body"
 		}
-		return false, fmt.Sprintf("%d bytes of %s that do not parse as JSON: %q", len(o.Body), orUnknown(o.MediaType()), words.ClipLine(string(o.Body), 80))
+		return false, fmt.Sprintf("%d bytes of %s that do not parse as JSON: %q", len(o.Body), orUnknown(o.MediaType()), words.ClipLine(bodyString(o.Body), 80))
 	})
 }
 

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/tidwall/gjson"
 
@@ -39,6 +40,10 @@ var errorMembers = []string{"error", "errors", "detail", "message", "title"}
 
 // Observe prepares the recorded response of ex for judging.
 func Observe(c *plan.Case, fields plan.Fields, resp *probe.Response) *Observation {
+	if resp.Excerpted {
+		// A bug, loudly: a verdict on a cut body could be a false one.
+		panic("the judge was handed an answer whose body was already cut to its excerpt")
+	}
 	o := &Observation{Case: c, Fields: fields, Status: resp.Status, Header: resp.Header, Body: resp.Body}
 	if o.Header == nil {
 		o.Header = http.Header{}
@@ -46,7 +51,7 @@ func Observe(c *plan.Case, fields plan.Fields, resp *probe.Response) *Observatio
 	// gjson does not check UTF-8; a body that is not UTF-8 is not JSON (RFC 8259 §8.1).
 	if len(resp.Body) > 0 && utf8.Valid(resp.Body) && gjson.ValidBytes(resp.Body) {
 		o.json = true
-		o.doc = gjson.ParseBytes(resp.Body)
+		o.doc = gjson.Parse(bodyString(resp.Body))
 		if o.duplicates = findDuplicates(o.doc); len(o.duplicates) > 0 {
 			o.doc = gjson.Parse(lastWins(o.doc, 0))
 		}
@@ -305,4 +310,15 @@ func (o *Observation) recordID() (gjson.Result, string) {
 		return gjson.Result{}, ""
 	}
 	return o.Get(f.ID), f.ID
+}
+
+// bodyString reads a body as a string without copying it: a body is
+// never written after it is received (the judge reads it, the reports
+// copy their excerpt), and a large one would otherwise be held twice
+// while it is judged.
+func bodyString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
 }

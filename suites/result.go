@@ -47,6 +47,7 @@ type Result struct {
 
 	notRun       bool
 	inconclusive bool
+	facts        *answerFacts // what detection and the incident need of the answer
 }
 
 // Impact returns the consumer impact of the first failure.

@@ -43,8 +43,11 @@ type Response struct {
 	// larger than HeaderKept and cut (0 otherwise).
 	HeaderBytes int64
 	Body        []byte
-	Truncated   bool  // the body was longer than the cap
-	Size        int64 // bytes read, capped at the limit + 1
+	Truncated   bool // the body was longer than the cap
+	// Excerpted says Body was cut to BodyExcerpt once judged: what is
+	// left is for the reports, never for a verdict.
+	Excerpted bool
+	Size      int64 // bytes read, capped at the limit + 1
 }
 
 // TransportError is a failure to get an answer: the case is inconclusive,

@@ -169,6 +169,14 @@ func (e *redirectError) Error() string {
 	return fmt.Sprintf("stopped after %d redirects (a redirect loop?); the last one pointed to %s", e.hops, e.last)
 }
 
+// WithWatcher returns a prober that shares p's connections and tells
+// watch of each case as it goes.
+func (p *Prober) WithWatcher(watch Watcher) *Prober {
+	q := *p
+	q.opts.Watch = watch
+	return &q
+}
+
 // Run sends the whole plan: every ordinary case concurrently, then the
 // rate-limit bursts, so that their 429s can never contaminate another
 // case. It returns the exchanges by case ID. When ctx ends it stops
@@ -286,7 +294,7 @@ func (p *Prober) exchange(ctx context.Context, caseID string, r plan.Request) *E
 		return ex
 	}
 	defer resp.Body.Close()
-	body, readErr := io.ReadAll(io.LimitReader(resp.Body, p.opts.MaxBody+1))
+	body, readErr := readBody(resp.Body, resp.ContentLength, p.opts.MaxBody+1)
 	header, headerBytes := capHeader(resp.Header)
 	ex.Response = &Response{
 		Status: resp.StatusCode, Proto: resp.Proto, Header: header, HeaderBytes: headerBytes, Body: body, Size: int64(len(body)),
@@ -504,4 +512,20 @@ func (p *Prober) answered(c *plan.Case, ex *Exchange) {
 	if p.opts.Watch != nil {
 		p.opts.Watch.Answered(c, ex)
 	}
+}
+
+// readBody reads at most limit bytes of r into a buffer of the announced
+// length (within the limit), instead of one doubled as it fills: a large
+// body then costs its size, not up to twice it, and a small one no more
+// than itself. A body of unknown length is read as it comes.
+func readBody(r io.Reader, announced, limit int64) ([]byte, error) {
+	if announced < 0 {
+		return io.ReadAll(io.LimitReader(r, limit))
+	}
+	buf := make([]byte, min(announced, limit))
+	n, err := io.ReadFull(r, buf)
+	if err == io.EOF {
+		err = io.ErrUnexpectedEOF // announced bytes that never came
+	}
+	return buf[:n], err
 }

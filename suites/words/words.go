@@ -16,18 +16,42 @@ func OneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 // Clip cuts s to at most n characters (not bytes), ending a cut text
 // with "…" within the n.
 func Clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
+	if len(s) <= n {
+		return s // n bytes are at most n characters
 	}
 	if n < 1 {
 		return ""
 	}
-	return string(r[:n-1]) + "…"
+	// Walk only as far as the clip: s may be a body of megabytes.
+	count, cut := 0, 0
+	for i := range s {
+		if count == n-1 {
+			cut = i
+		}
+		if count == n {
+			return s[:cut] + "…"
+		}
+		count++
+	}
+	return s
 }
 
-// ClipLine folds s onto one line, then clips it to n characters.
-func ClipLine(s string, n int) string { return Clip(OneLine(s), n) }
+// ClipLine folds s onto one line, then clips it to n characters. Only
+// the start of a long s is folded: it may be a body of megabytes.
+func ClipLine(s string, n int) string {
+	limit := 8*max(n, 0) + 64
+	if len(s) <= limit {
+		return Clip(OneLine(s), n)
+	}
+	for limit > 0 && !utf8.RuneStart(s[limit]) {
+		limit--
+	}
+	line := OneLine(s[:limit])
+	if utf8.RuneCountInString(line) >= n {
+		return Clip(line, n)
+	}
+	return Clip(line, n-1) + "…" // more follows beyond the part folded
+}
 
 // Count writes n and the noun, plural where n is not 1: Count(1, "case")
 // is "1 case", Count(3, "case") is "3 cases".

@@ -1,6 +1,9 @@
 package words
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestClipKeepsCharactersWhole(t *testing.T) {
 	for _, tc := range []struct {
@@ -40,5 +43,27 @@ func TestNearest(t *testing.T) {
 	}
 	if got := Nearest("case", []string{"name", "base", "cases"}); got != "cases" {
 		t.Errorf("of two as near, the one sharing the start should win; got %q", got)
+	}
+}
+
+func TestClipAndClipLineReadOnlyTheStartOfALongText(t *testing.T) {
+	long := "héllo wörld " + strings.Repeat("x\n", 5<<20)
+	if got := Clip(long, 7); got != "héllo …" {
+		t.Errorf("Clip = %q", got)
+	}
+	if got := ClipLine(long, 14); got != "héllo wörld x…" {
+		t.Errorf("ClipLine = %q", got)
+	}
+	if got := ClipLine("a\n\n\nb"+strings.Repeat(" ", 1000)+"c", 5); got != "a b…" {
+		t.Errorf("ClipLine of a text folded short = %q", got)
+	}
+	for _, tc := range []struct {
+		s    string
+		n    int
+		want string
+	}{{"", 0, ""}, {"abc", 0, ""}, {"abc", 3, "abc"}, {"abcd", 3, "ab…"}, {"äöü", 2, "ä…"}, {"abc", -1, ""}} {
+		if got := Clip(tc.s, tc.n); got != tc.want {
+			t.Errorf("Clip(%q, %d) = %q, want %q", tc.s, tc.n, got, tc.want)
+		}
 	}
 }
