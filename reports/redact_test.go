@@ -1,6 +1,11 @@
 package reports
 
 import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -45,5 +50,30 @@ func TestRedactorRunCollectsSensitiveHeaders(t *testing.T) {
 	}
 	if strings.Contains(run.Target, "pw-secret") {
 		t.Fatalf("target keeps its password: %s", run.Target)
+	}
+}
+
+// TestFileScanFindsASecretAcrossChunks: the after-write scan reads a file
+// a chunk at a time; a secret that straddles two chunks is still found.
+func TestFileScanFindsASecretAcrossChunks(t *testing.T) {
+	secret := "s3cr3t-token-value-0123456789"
+	dir := t.TempDir()
+	for _, at := range []int{0, scanChunk - 5, scanChunk, 3*scanChunk - 1} {
+		path := filepath.Join(dir, fmt.Sprintf("at-%d", at))
+		data := append(bytes.Repeat([]byte("a"), at), []byte(base64.StdEncoding.EncodeToString([]byte(secret)))...)
+		data = append(data, bytes.Repeat([]byte("b"), 100)...)
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if found, err := FileContainsSecret(path, []string{secret}); err != nil || !found {
+			t.Errorf("a secret at byte %d: found %v, %v", at, found, err)
+		}
+	}
+	clean := filepath.Join(dir, "clean")
+	if err := os.WriteFile(clean, bytes.Repeat([]byte("a"), 2*scanChunk+7), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if found, err := FileContainsSecret(clean, []string{secret}); err != nil || found {
+		t.Errorf("a clean file: found %v, %v", found, err)
 	}
 }

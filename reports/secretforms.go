@@ -6,7 +6,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 )
@@ -71,4 +73,45 @@ func ContainsSecret(data []byte, secrets []string) bool {
 		}
 	}
 	return false
+}
+
+// scanChunk is how much of a file FileContainsSecret reads at once.
+const scanChunk = 1 << 20
+
+// FileContainsSecret is ContainsSecret over a file, read a chunk at a
+// time with an overlap as long as the longest form, so that a form that
+// spans two chunks is found and a big report is never whole in memory.
+func FileContainsSecret(path string, secrets []string) (bool, error) {
+	longest := 0
+	for _, s := range secrets {
+		if len(s) >= MinSecretLength {
+			for _, f := range secretForms(s) {
+				longest = max(longest, len(f))
+			}
+		}
+	}
+	if longest == 0 {
+		return false, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	buf := make([]byte, 0, scanChunk+longest)
+	for {
+		n, err := io.ReadFull(f, buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if ContainsSecret(buf, secrets) {
+			return true, nil
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		keep := min(longest-1, len(buf))
+		buf = append(buf[:0], buf[len(buf)-keep:]...)
+	}
 }

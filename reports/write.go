@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -122,11 +123,11 @@ func WriteSet(dir string, run *Run, writers []Writer, secrets []string) (paths, 
 		return nil, nil, err
 	}
 	for _, t := range temps {
-		data, err := os.ReadFile(t.tmp)
+		found, err := FileContainsSecret(t.tmp, secrets)
 		if err != nil {
 			return nil, nil, fmt.Errorf("reading back %s: %w", t.final, err)
 		}
-		if ContainsSecret(data, secrets) {
+		if found {
 			leaking = append(leaking, t.final)
 		}
 	}
@@ -153,16 +154,16 @@ func writeTemps(dir string, run *Run, writers []Writer) ([]tempFile, error) {
 	var temps []tempFile
 	for _, a := range writers {
 		final := filepath.Join(dir, a.Name)
-		var buf bytes.Buffer
-		if err := a.Write(&buf, run); err != nil {
-			return temps, fmt.Errorf("writing %s: %w", final, err)
-		}
 		f, err := os.CreateTemp(dir, tempPrefix+a.Name+"-*.tmp")
 		if err != nil {
 			return temps, fmt.Errorf("writing %s: %w", final, err)
 		}
 		temps = append(temps, tempFile{tmp: f.Name(), final: final})
-		_, err = f.Write(buf.Bytes())
+		// Streamed to the file: a big run's report is never whole in memory.
+		w := bufio.NewWriterSize(f, 64<<10)
+		if err = a.Write(w, run); err == nil {
+			err = w.Flush()
+		}
 		if err == nil {
 			err = f.Chmod(0o644)
 		}
