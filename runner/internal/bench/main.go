@@ -174,7 +174,8 @@ func hugeHeaders(h http.Handler) http.Handler {
 const launcherEnv = "APICONFORM_BENCH_LAUNCHER"
 
 // launch runs args[0] with args[1:], reaps it with wait4 for its own
-// rusage, and prints "maxrss BYTES cpu NANOSECONDS started UNIXNANO".
+// rusage, and prints "maxrss BYTES cpu NANOSECONDS started UNIXNANO wall
+// NANOSECONDS".
 func launch(args []string) {
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Env = os.Environ()
@@ -190,7 +191,7 @@ func launch(args []string) {
 		fmt.Fprintln(os.Stderr, "launcher:", err)
 		os.Exit(1)
 	}
-	fmt.Printf("maxrss %d cpu %d started %d\n", ru.Maxrss*1024, ru.Utime.Nano()+ru.Stime.Nano(), started.UnixNano())
+	fmt.Printf("maxrss %d cpu %d started %d wall %d\n", ru.Maxrss*1024, ru.Utime.Nano()+ru.Stime.Nano(), started.UnixNano(), time.Since(started).Nanoseconds())
 }
 
 // measurement is one run of the binary.
@@ -228,11 +229,9 @@ func (b *bench) measure(concurrency int, want reports.Verdict, args ...string) (
 	cmd.Env = append(os.Environ(), launcherEnv+"=1")
 	var stdout, stderr strings.Builder
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	started := time.Now()
 	_ = cmd.Run() // the verdict is read from results.json
-	wall := time.Since(started)
-	var rss, cpuNS, startNS int64
-	if _, err := fmt.Sscanf(stdout.String(), "maxrss %d cpu %d started %d", &rss, &cpuNS, &startNS); err != nil {
+	var rss, cpuNS, startNS, wallNS int64
+	if _, err := fmt.Sscanf(stdout.String(), "maxrss %d cpu %d started %d wall %d", &rss, &cpuNS, &startNS, &wallNS); err != nil {
 		return measurement{}, fmt.Errorf("the launcher said %q: %v (stderr: %s)", stdout.String(), err, stderr.String())
 	}
 	run, rerr := reports.ReadJSON(filepath.Join(dir, reports.ResultsFile))
@@ -242,7 +241,7 @@ func (b *bench) measure(concurrency int, want reports.Verdict, args ...string) (
 	if run.Verdict != want {
 		return measurement{}, fmt.Errorf("%v: verdict %s, want %s: %+v", args, run.Verdict, want, run.Counts)
 	}
-	m := measurement{run: run, requests: int(b.requests.Load()), wall: wall}
+	m := measurement{run: run, requests: int(b.requests.Load()), wall: time.Duration(wallNS)}
 	b.mu.Lock()
 	m.toFirst = b.first.Sub(time.Unix(0, startNS)) // from the start of the process itself
 	b.mu.Unlock()
