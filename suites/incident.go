@@ -76,16 +76,6 @@ func FindIncident(results []*Result) *Incident {
 	return nil
 }
 
-// FindIncidentIn is FindIncident over the exchanges of a plan's cases.
-func FindIncidentIn(cases []plan.Case, exchanges map[string]*probe.Exchange) *Incident {
-	for i := range cases {
-		if inc := incidentOf(&cases[i], exchanges[cases[i].ID]); inc != nil {
-			return inc
-		}
-	}
-	return nil
-}
-
 func incidentOf(c *plan.Case, ex *probe.Exchange) *Incident {
 	if c.Kind != plan.Partial || ex == nil || ex.Response == nil || ex.Err != nil {
 		return nil
