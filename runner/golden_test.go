@@ -1,7 +1,6 @@
 package runner
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,21 +14,13 @@ import (
 // fortyEndpoints writes the config of a run of 40 endpoints: 30 on an
 // API that answers 200 to everything, 10 on an honest one.
 func fortyEndpoints(t *testing.T, base string) string {
-	t.Helper()
-	var b strings.Builder
-	fmt.Fprintf(&b, "base_url: %s\nprofile: strict\nconcurrency: 8\nendpoints:\n", base)
-	for i := 1; i <= 40; i++ {
-		prefix := "always-200"
+	prefix := func(i int) string {
 		if i > 30 {
-			prefix = "strict"
+			return "strict"
 		}
-		fmt.Fprintf(&b, "  - name: items-%02d\n    path: /%s/items\n    found: [\"2\", \"3\"]\n    missing: [\"999\"]\n    malformed: [\"abc\"]\n", i, prefix)
+		return "always-200"
 	}
-	path := filepath.Join(t.TempDir(), "apiconform.yaml")
-	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return endpointsConfig{head: "concurrency: 8\n", count: 40, name: "items-%02d", prefix: prefix}.write(t, base)
 }
 
 // stable replaces what changes from run to run: the port, durations,

@@ -3,6 +3,7 @@ package runner
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -188,4 +189,42 @@ func stallAllButFound(t *testing.T, stall time.Duration, counter *atomic.Int64) 
 	}))
 	t.Cleanup(srv.Close)
 	return srv, faults
+}
+
+// endpointsConfig describes a config file of many endpoints of the
+// reference API, each on the /PREFIX/items of its prefix.
+type endpointsConfig struct {
+	head   string                // top-level keys after base_url and profile
+	count  int                   // endpoints 1..count
+	name   string                // the name pattern, with the endpoint's number (svc-%02d)
+	prefix func(i int) string    // strict, always-200, ...
+	extra  func(p string) string // more keys of each endpoint, given its prefix ("" for none)
+}
+
+// write writes the config for base and returns its path.
+func (c endpointsConfig) write(t *testing.T, base string) string {
+	t.Helper()
+	var b strings.Builder
+	fmt.Fprintf(&b, "base_url: %s\nprofile: strict\n%sendpoints:\n", base, c.head)
+	for i := 1; i <= c.count; i++ {
+		p := c.prefix(i)
+		more := ""
+		if c.extra != nil {
+			more = c.extra(p)
+		}
+		fmt.Fprintf(&b, "  - {name: %s, path: /%s/items, found: [\"2\", \"3\"], missing: [\"999\"], malformed: [abc]%s}\n", fmt.Sprintf(c.name, i), p, more)
+	}
+	path := filepath.Join(t.TempDir(), "apiconform.yaml")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// everyThird puts every third endpoint on always-200, the rest on strict.
+func everyThird(i int) string {
+	if i%3 == 0 {
+		return "always-200"
+	}
+	return "strict"
 }

@@ -67,21 +67,7 @@ func TestShardFlagIsChecked(t *testing.T) {
 // shardedConfig writes 12 endpoints: 4 on an API that answers 200 to
 // everything, 8 on an honest one.
 func shardedConfig(t *testing.T, base string) string {
-	t.Helper()
-	var b strings.Builder
-	fmt.Fprintf(&b, "base_url: %s\nprofile: strict\nendpoints:\n", base)
-	for i := 1; i <= 12; i++ {
-		prefix := "strict"
-		if i%3 == 0 {
-			prefix = "always-200"
-		}
-		fmt.Fprintf(&b, "  - {name: svc-%02d, path: /%s/items, found: [\"2\", \"3\"], missing: [\"999\"], malformed: [abc]}\n", i, prefix)
-	}
-	path := filepath.Join(t.TempDir(), "apiconform.yaml")
-	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return endpointsConfig{count: 12, name: "svc-%02d", prefix: everyThird}.write(t, base)
 }
 
 // TestMergedShardsGiveTheUnsplitRunsVerdicts: a run split in three and

@@ -11,23 +11,10 @@ import (
 )
 
 // stagingConfig writes a config of 9 endpoints of the reference API, 3 of
-// them on always-200, with a rate limiter guarding the API.
+// them on always-200, each prefix its own rate-limit scope.
 func stagingConfig(t *testing.T, base string) string {
-	t.Helper()
-	var b strings.Builder
-	fmt.Fprintf(&b, "base_url: %s\nprofile: strict\nendpoints:\n", base)
-	for i := 1; i <= 9; i++ {
-		prefix := "strict"
-		if i%3 == 0 {
-			prefix = "always-200"
-		}
-		fmt.Fprintf(&b, "  - {name: ep-%d, path: /%s/items, found: [\"2\", \"3\"], missing: [\"999\"], malformed: [abc], rate_limit_scope: %s}\n", i, prefix, prefix)
-	}
-	path := filepath.Join(t.TempDir(), "apiconform.yaml")
-	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	scope := func(p string) string { return ", rate_limit_scope: " + p }
+	return endpointsConfig{count: 9, name: "ep-%d", prefix: everyThird, extra: scope}.write(t, base)
 }
 
 // jobSteps returns the run scripts of a workflow job, in order.
