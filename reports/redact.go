@@ -88,6 +88,9 @@ func (r *Redactor) String(s string) string {
 		lower = strings.ToLower(s)
 	}
 	for _, shape := range auth.SecretShapes {
+		if !shape.MayOccurIn(lower) {
+			continue
+		}
 		s = shape.Re.ReplaceAllStringFunc(s, func(m string) string {
 			kept := ""
 			if shape.Keep > 0 {
