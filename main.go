@@ -9,6 +9,7 @@ import (
 )
 
 func main() {
+	runner.DeferFirstCollection(os.Getenv)
 	ctx, stop := runner.SignalContext()
 	code := runner.Main(ctx, os.Args[1:], runner.OSEnv())
 	stop()
