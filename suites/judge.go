@@ -64,24 +64,64 @@ func Judge(in Input) ([]*Result, error) {
 	return jm.Results(in.Exchanges)
 }
 
+// specBatch bounds the cases of one Ginkgo run. Ginkgo holds a report,
+// nodes and sorting scratch for every spec of a run until the run ends:
+// judged in batches, a run of thousands of cases holds one batch's worth,
+// and every case is still one spec.
+const specBatch = 500
+
 // runSpecs runs one Ginkgo spec per case, each reporting its judge's
 // verdict, and settles every result from Ginkgo's report.
 func (jm *Judgement) runSpecs() error {
 	judgeMu.Lock()
 	defer judgeMu.Unlock()
 	byNode := map[string]*caseJudge{}
-	key := func(suite, leaf string) string { return suite + "\x00" + leaf }
 	for _, judges := range jm.byCase {
 		for _, j := range judges {
-			byNode[key(j.res.Suite, j.res.Case.Name())] = j
+			byNode[nodeKey(j.res.Suite, j.res.Case.Name())] = j
 		}
 	}
+	for _, batch := range batches(jm.in.Suites, specBatch) {
+		runBatch(batch, byNode, jm.in.GinkgoOutput)
+	}
+	for _, r := range jm.results {
+		if r.Outcome == "" {
+			return fmt.Errorf("the judge reported nothing for %s", r.Case.ID)
+		}
+	}
+	return nil
+}
+
+func nodeKey(suite, leaf string) string { return suite + "\x00" + leaf }
+
+// batches splits suites, in order, into runs of at most max cases; a
+// suite is never split, so a suite larger than max is a batch alone.
+func batches(suites []Suite, max int) [][]Suite {
+	var out [][]Suite
+	start, n := 0, 0
+	for i, s := range suites {
+		if n > 0 && n+len(s.Cases) > max {
+			out = append(out, suites[start:i])
+			start, n = i, 0
+		}
+		n += len(s.Cases)
+	}
+	if start < len(suites) {
+		out = append(out, suites[start:])
+	}
+	return out
+}
+
+// runBatch runs one Ginkgo suite of the given suites' cases.
+func runBatch(batch []Suite, byNode map[string]*caseJudge, out io.Writer) {
 	globals.Reset()
-	for _, s := range jm.in.Suites {
+	// Ginkgo's tree holds every judge and, through them, every answer.
+	defer globals.Reset()
+	for _, s := range batch {
 		ginkgo.Describe(s.Name, func() {
 			for i := range s.Cases {
 				c := &s.Cases[i]
-				ginkgo.It(c.Name(), ginkgo.Label(c.Labels...), byNode[key(s.Name, c.Name())].run)
+				ginkgo.It(c.Name(), ginkgo.Label(c.Labels...), byNode[nodeKey(s.Name, c.Name())].run)
 			}
 		})
 	}
@@ -89,17 +129,11 @@ func (jm *Judgement) runSpecs() error {
 		if len(report.ContainerHierarchyTexts) == 0 {
 			return
 		}
-		if j := byNode[key(report.ContainerHierarchyTexts[0], report.LeafNodeText)]; j != nil {
+		if j := byNode[nodeKey(report.ContainerHierarchyTexts[0], report.LeafNodeText)]; j != nil {
 			j.res.settle(report)
 		}
 	})
-	runGinkgo(jm.in.GinkgoOutput)
-	for _, r := range jm.results {
-		if r.Outcome == "" {
-			return fmt.Errorf("the judge reported nothing for %s", r.Case.ID)
-		}
-	}
-	return nil
+	runGinkgo(out)
 }
 
 // runGinkgo runs the specs defined, in order, without Ginkgo's own
