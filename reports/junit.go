@@ -10,17 +10,9 @@ import (
 	"github.com/apiconform/apiconform/suites"
 )
 
-// The JUnit XML shape read by Jenkins, GitLab and GitHub test reporters.
-type junitSuites struct {
-	XMLName  xml.Name     `xml:"testsuites"`
-	Name     string       `xml:"name,attr"`
-	Tests    int          `xml:"tests,attr"`
-	Failures int          `xml:"failures,attr"`
-	Errors   int          `xml:"errors,attr"`
-	Time     string       `xml:"time,attr"`
-	Suites   []junitSuite `xml:"testsuite"`
-}
-
+// The JUnit XML shape read by Jenkins, GitLab and GitHub test reporters:
+// a <testsuites> root (name, tests, failures, errors, time; written by
+// WriteJUnit) holding one junitSuite per endpoint.
 type junitSuite struct {
 	Name       string          `xml:"name,attr"`
 	Tests      int             `xml:"tests,attr"`
@@ -71,7 +63,6 @@ type junitMessage struct {
 // statuses, warnings, notes) into its system-out. A failure's message
 // holds every finding; an error's type is the fault kind.
 func WriteJUnit(w io.Writer, run *Run) error {
-	doc := junitSuites{Name: "apiconform", Time: seconds(float64(run.DurationMS))}
 	timestamp := run.Started.Format("2006-01-02T15:04:05")
 	runProps := append([]junitProp{{"target", run.Target}, {"tool", "apiconform " + run.Version}, {runIDMarker, run.RunID}}, noticeProps(run)...)
 	known := map[string]suites.KnownStatus{}
@@ -81,40 +72,66 @@ func WriteJUnit(w io.Writer, run *Run) error {
 		}
 		known[k.Case] = k
 	}
-	for _, endpoint := range run.Endpoints() {
-		s := endpointSuite(run, endpoint, known, runProps)
-		s.Timestamp = timestamp
-		doc.Tests += s.Tests
-		doc.Failures += s.Failures
-		doc.Errors += s.Errors
-		doc.Suites = append(doc.Suites, s)
+	groups := run.casesByEndpoint()
+	// The totals come first, as attributes: a pass over the outcomes,
+	// then each suite is built and written in turn, never the whole
+	// document at once.
+	var total junitSuite
+	for _, g := range groups {
+		total.tally(run.Cases, g)
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}
 	enc := xml.NewEncoder(w)
 	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
+	root := xml.StartElement{Name: xml.Name{Local: "testsuites"}, Attr: []xml.Attr{
+		{Name: xml.Name{Local: "name"}, Value: "apiconform"},
+		{Name: xml.Name{Local: "tests"}, Value: strconv.Itoa(total.Tests)},
+		{Name: xml.Name{Local: "failures"}, Value: strconv.Itoa(total.Failures)},
+		{Name: xml.Name{Local: "errors"}, Value: strconv.Itoa(total.Errors)},
+		{Name: xml.Name{Local: "time"}, Value: seconds(float64(run.DurationMS))},
+	}}
+	if err := enc.EncodeToken(root); err != nil {
+		return err
+	}
+	for _, g := range groups {
+		s := endpointSuite(run, g, known, runProps)
+		s.Timestamp = timestamp
+		if err := enc.EncodeElement(s, xml.StartElement{Name: xml.Name{Local: "testsuite"}}); err != nil {
+			return err
+		}
+	}
+	if err := enc.EncodeToken(root.End()); err != nil {
+		return err
+	}
+	if err := enc.Flush(); err != nil {
 		return err
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
 }
 
-// endpointSuite is the testsuite of one endpoint's cases.
-func endpointSuite(run *Run, endpoint string, known map[string]suites.KnownStatus, runProps []junitProp) junitSuite {
+// endpointSuite is the testsuite of one endpoint's cases (indexes into
+// run.Cases).
+func endpointSuite(run *Run, cases []int, known map[string]suites.KnownStatus, runProps []junitProp) junitSuite {
 	s := junitSuite{Package: "apiconform"}
-	var ms float64
-	for _, c := range run.Cases {
-		if c.Endpoint != endpoint {
-			continue
-		}
-		if s.Name == "" {
-			s.Name, s.File = endpoint+" ("+c.Profile+")", c.File
-			s.Properties = &junitProps{Items: append([]junitProp{{"endpoint", endpoint}, {"profile", c.Profile}}, runProps...)}
-		}
-		tc := junitCase(c, known)
-		s.Cases = append(s.Cases, tc)
+	first := run.Cases[cases[0]]
+	s.Name, s.File = first.Endpoint+" ("+first.Profile+")", first.File
+	s.Properties = &junitProps{Items: append([]junitProp{{"endpoint", first.Endpoint}, {"profile", first.Profile}}, runProps...)}
+	ms := s.tally(run.Cases, cases)
+	for _, i := range cases {
+		s.Cases = append(s.Cases, junitCase(run.Cases[i], known))
+	}
+	s.Time = seconds(ms)
+	return s
+}
+
+// tally adds the outcomes of cases (indexes into all) to the suite's
+// counts and returns their time in milliseconds.
+func (s *junitSuite) tally(all []Case, cases []int) (ms float64) {
+	for _, i := range cases {
+		c := &all[i]
 		s.Tests++
 		ms += c.DurationMS
 		switch c.Outcome {
@@ -126,8 +143,7 @@ func endpointSuite(run *Run, endpoint string, known map[string]suites.KnownStatu
 			s.Skipped++
 		}
 	}
-	s.Time = seconds(ms)
-	return s
+	return ms
 }
 
 // knownText says what became of the case's known-failure entry, if any.

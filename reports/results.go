@@ -285,6 +285,23 @@ func (run *Run) Endpoints() []string {
 	return names
 }
 
+// casesByEndpoint groups the indexes of the run's cases by endpoint, in
+// the order of Endpoints.
+func (run *Run) casesByEndpoint() [][]int {
+	var groups [][]int
+	index := map[string]int{}
+	for i, c := range run.Cases {
+		g, ok := index[c.Endpoint]
+		if !ok {
+			g = len(groups)
+			index[c.Endpoint] = g
+			groups = append(groups, nil)
+		}
+		groups[g] = append(groups[g], i)
+	}
+	return groups
+}
+
 // SortedHeaderNames returns the keys of h in a stable order.
 func SortedHeaderNames(h map[string]string) []string {
 	keys := make([]string, 0, len(h))

@@ -24,10 +24,72 @@ const (
 
 // WriteJSON writes run as indented JSON.
 func WriteJSON(w io.Writer, run *Run) error {
+	// The run is encoded without its cases, and the cases are written in
+	// its place one at a time: the document is never whole in memory.
+	head := *run
+	head.Cases = nil
+	var buf bytes.Buffer
+	if err := encodeJSON(&buf, &head, ""); err != nil {
+		return err
+	}
+	before, after, ok := bytes.Cut(buf.Bytes(), []byte(casesPlaceholder))
+	if !ok {
+		return fmt.Errorf("results.json: no place for the cases in %.80q", buf.Bytes())
+	}
+	if _, err := w.Write(before); err != nil {
+		return err
+	}
+	if err := writeJSONCases(w, run.Cases); err != nil {
+		return err
+	}
+	_, err := w.Write(after)
+	return err
+}
+
+// casesPlaceholder is where the encoded run without cases has them: a
+// top-level member, the only one at its indentation.
+const casesPlaceholder = "\n  \"cases\": null"
+
+// writeJSONCases writes the cases member, each case encoded alone, as
+// encoding the whole run would have written it.
+func writeJSONCases(w io.Writer, cases []Case) error {
+	if cases == nil {
+		_, err := io.WriteString(w, casesPlaceholder)
+		return err
+	}
+	if len(cases) == 0 {
+		_, err := io.WriteString(w, "\n  \"cases\": []")
+		return err
+	}
+	if _, err := io.WriteString(w, "\n  \"cases\": ["); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	for i := range cases {
+		buf.Reset()
+		buf.WriteString("\n    ")
+		if err := encodeJSON(&buf, &cases[i], "    "); err != nil {
+			return err
+		}
+		buf.Truncate(buf.Len() - 1) // the encoder's newline
+		if i < len(cases)-1 {
+			buf.WriteByte(',')
+		}
+		if _, err := w.Write(buf.Bytes()); err != nil {
+			return err
+		}
+	}
+	_, err := io.WriteString(w, "\n  ]")
+	return err
+}
+
+// encodeJSON writes v as results.json writes everything: indented by two
+// spaces under prefix, with <, > and & as they are.
+func encodeJSON(w io.Writer, v any, prefix string) error {
 	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
+	enc.SetIndent(prefix, "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(run)
+	return enc.Encode(v)
 }
 
 // MaxResultsBytes bounds a results.json that diff or --baseline reads.

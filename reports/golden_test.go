@@ -1,0 +1,81 @@
+package reports
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/apiconform/apiconform/suites"
+)
+
+// goldenRuns are the runs whose junit.xml and results.json are pinned
+// byte for byte: the writers stream them, and must write what a whole
+// document would.
+func goldenRuns() map[string]*Run {
+	sample := newSampleRun(Meta{RunID: "0123456789abcdef", Notices: []string{insecureMsg}, Seed: 42,
+		Known: []suites.KnownStatus{{KnownFailureEntry: suites.KnownFailureEntry{Case: "nowhere/found", Reason: "gone", Expires: "2027-01-01"}, Status: "unknown"}},
+		IDs:   []EndpointIDs{{Endpoint: "items", Found: []string{"2", "3"}, FoundFrom: "discovered from /items"}},
+	}, sampleCases())
+	sample.Baseline = Compare(newSampleRun(Meta{RunID: "fedcba9876543210"}, onlyOutcome(suites.Pass)), sample, "base/results.json")
+	empty := newSampleRun(Meta{RunID: "00000000000000aa", Interrupted: "interrupted: the run was stopped", Duration: time.Second}, nil)
+	return map[string]*Run{"sample": sample, "empty": empty}
+}
+
+// TestGoldenJUnitAndResults compares each golden run's junit.xml and
+// results.json with testdata/golden (APICONFORM_UPDATE_GOLDEN=1 rewrites
+// the files).
+func TestGoldenJUnitAndResults(t *testing.T) {
+	for name, run := range goldenRuns() {
+		for _, w := range []Writer{{JUnitFile, WriteJUnit}, {ResultsFile, WriteJSON}} {
+			got := render(t, w.Write, run)
+			path := filepath.Join("testdata", "golden", name+"."+w.Name)
+			if os.Getenv("APICONFORM_UPDATE_GOLDEN") != "" {
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (APICONFORM_UPDATE_GOLDEN=1 writes it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("%s of run %s differs from %s:\n%s", w.Name, name, path, firstDifference(got, string(want)))
+			}
+		}
+	}
+}
+
+// firstDifference shows where two texts part.
+func firstDifference(got, want string) string {
+	i := 0
+	for i < len(got) && i < len(want) && got[i] == want[i] {
+		i++
+	}
+	from := max(0, i-80)
+	return "got:  ..." + got[from:min(len(got), i+80)] + "\nwant: ..." + want[from:min(len(want), i+80)]
+}
+
+// TestStreamedResultsEqualTheWholeDocument checks that results.json,
+// written case by case, is what encoding the whole run writes, with
+// cases, with none, and with none recorded at all.
+func TestStreamedResultsEqualTheWholeDocument(t *testing.T) {
+	runs := goldenRuns()
+	noCases := *runs["empty"]
+	noCases.Cases = nil
+	runs["no cases recorded"] = &noCases
+	for name, run := range runs {
+		var whole strings.Builder
+		if err := encodeJSON(&whole, run, ""); err != nil {
+			t.Fatal(err)
+		}
+		if got := render(t, WriteJSON, run); got != whole.String() {
+			t.Errorf("run %s: %s", name, firstDifference(got, whole.String()))
+		}
+	}
+}
