@@ -71,6 +71,18 @@ func runCommand(ctx context.Context, args []string, env Env) int {
 // ctx ends (a signal) or --deadline passes, sending stops, what came back
 // is judged, the rest is reported as not run, and every report is written.
 func (j *Job) Execute(ctx context.Context, env Env) (*reports.Run, int) {
+	run, err := j.judgedRun(ctx, env)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "apiconform: judging failed: %s (a bug in apiconform: please report it)\n", err)
+		return nil, ExitInternal
+	}
+	return run, j.Report(run, env)
+}
+
+// judgedRun probes and judges, and returns the run record alone: the
+// answers and the judges' state are garbage once it is made, before the
+// reports are written.
+func (j *Job) judgedRun(ctx context.Context, env Env) (*reports.Run, error) {
 	cfg := j.Resolved.Config
 	started := time.Now()
 	// The judge sees every answer as received, as it arrives; the reports
@@ -78,16 +90,14 @@ func (j *Job) Execute(ctx context.Context, env Env) (*reports.Run, int) {
 	got, err := j.probeWithin(ctx, env, func() suites.Input {
 		return suites.Input{Suites: j.Suites(), StrictWarnings: cfg.StrictWarnings}
 	})
-	var results []*suites.Result
-	if err == nil {
-		results, err = got.judgement.Results(got.exchanges)
-	}
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "apiconform: judging failed: %s (a bug in apiconform: please report it)\n", err)
-		return nil, ExitInternal
+		return nil, err
 	}
-	run := j.newRun(ctx, started, cfg.Profile, results, got.deadlineHit)
-	return run, j.Report(run, env)
+	results, err := got.judgement.Results(got.exchanges)
+	if err != nil {
+		return nil, err
+	}
+	return j.newRun(ctx, started, cfg.Profile, results, got.deadlineHit), nil
 }
 
 // probed is what probing gave: the answers, judged as they came.

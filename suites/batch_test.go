@@ -73,3 +73,29 @@ func TestJudgeInBatches(t *testing.T) {
 		}
 	}
 }
+
+// TestGroupSharesSideBySideCases checks that Group keeps the endpoints'
+// order, shares an endpoint's adjacent cases with the plan, and never
+// writes into the plan when an endpoint's cases are apart.
+func TestGroupSharesSideBySideCases(t *testing.T) {
+	a, b := &plan.Endpoint{Name: "a", Profile: "strict"}, &plan.Endpoint{Name: "b", Profile: "lenient"}
+	cases := []plan.Case{{ID: "a/1", Endpoint: a}, {ID: "a/2", Endpoint: a}, {ID: "b/1", Endpoint: b}, {ID: "a/3", Endpoint: a}}
+	profiles := Profiles{"strict": &Profile{Name: "strict"}, "lenient": &Profile{Name: "lenient"}}
+	got := Group(cases, profiles, func(ep *plan.Endpoint) string { return ep.Profile })
+	if len(got) != 2 || got[0].Name != "a (strict)" || got[1].Name != "b (lenient)" || got[1].Profile.Name != "lenient" {
+		t.Fatalf("suites %+v", got)
+	}
+	var ids []string
+	for _, c := range got[0].Cases {
+		ids = append(ids, c.ID)
+	}
+	if fmt.Sprint(ids) != "[a/1 a/2 a/3]" {
+		t.Errorf("suite a holds %v", ids)
+	}
+	if &got[1].Cases[0] != &cases[2] {
+		t.Error("the cases of b were copied, not shared")
+	}
+	if cases[2].ID != "b/1" || cases[3].ID != "a/3" {
+		t.Errorf("grouping wrote into the plan: %s, %s", cases[2].ID, cases[3].ID)
+	}
+}

@@ -23,19 +23,29 @@ type Suite struct {
 }
 
 // Group puts cases into suites, one per endpoint in the order the
-// endpoints first appear, each under the profile profileOf names.
+// endpoints first appear, each under the profile profileOf names. An
+// endpoint's cases that lie side by side in cases, as a plan builds
+// them, are shared with it, not copied.
 func Group(cases []plan.Case, profiles Profiles, profileOf func(*plan.Endpoint) string) []Suite {
 	var out []Suite
 	index := map[string]int{}
-	for _, c := range cases {
-		i, ok := index[c.Endpoint.Name]
-		if !ok {
-			i = len(out)
-			index[c.Endpoint.Name] = i
-			name := profileOf(c.Endpoint)
-			out = append(out, Suite{Name: c.Endpoint.Name + " (" + name + ")", Profile: profiles[name]})
+	for start := 0; start < len(cases); {
+		ep := cases[start].Endpoint
+		end := start + 1
+		for end < len(cases) && cases[end].Endpoint.Name == ep.Name {
+			end++
 		}
-		out[i].Cases = append(out[i].Cases, c)
+		// The capacity ends with the run, so that appending to the suite
+		// copies instead of writing over the caller's next cases.
+		run := cases[start:end:end]
+		if i, ok := index[ep.Name]; ok {
+			out[i].Cases = append(out[i].Cases, run...)
+		} else {
+			index[ep.Name] = len(out)
+			name := profileOf(ep)
+			out = append(out, Suite{Name: ep.Name + " (" + name + ")", Profile: profiles[name], Cases: run})
+		}
+		start = end
 	}
 	return out
 }
@@ -84,6 +94,9 @@ func (jm *Judgement) runSpecs() error {
 	for _, batch := range batches(jm.in.Suites, specBatch) {
 		runBatch(batch, byNode, jm.in.GinkgoOutput)
 	}
+	// Ginkgo keeps its last run's nodes, whose closures hold this map
+	// and, through it, every answer: the reports need none of them.
+	clear(byNode)
 	for _, r := range jm.results {
 		if r.Outcome == "" {
 			return fmt.Errorf("the judge reported nothing for %s", r.Case.ID)
@@ -115,8 +128,6 @@ func batches(suites []Suite, max int) [][]Suite {
 // runBatch runs one Ginkgo suite of the given suites' cases.
 func runBatch(batch []Suite, byNode map[string]*caseJudge, out io.Writer) {
 	globals.Reset()
-	// Ginkgo's tree holds every judge and, through them, every answer.
-	defer globals.Reset()
 	for _, s := range batch {
 		ginkgo.Describe(s.Name, func() {
 			for i := range s.Cases {
