@@ -49,13 +49,13 @@ flakes:
 ## wall time against the latency ideal, start-up, peak memory, growth in cases
 BENCH_LATENCY ?= 50ms
 bench: build
-	$(GO) test -run '^$$' -bench . -benchmem ./suites/probe ./suites
+	$(GO) test -run '^$$' -bench . -benchmem ./suites/probe ./suites ./reports
 	$(GO) run ./runner/internal/bench -bin $(BIN) -latency $(BENCH_LATENCY)
 
 ## fuzz: each fuzz target for FUZZTIME; no input may panic the runner.
 ## A failing input lands in the package's testdata/fuzz as a regression seed.
 FUZZTIME ?= 20s
-FUZZ_TARGETS := runner:FuzzConfigFile runner:FuzzRunArgs suites:FuzzObservation suites:FuzzJudge suites/auth:FuzzSecretShapeHints
+FUZZ_TARGETS := runner:FuzzConfigFile runner:FuzzRunArgs suites:FuzzObservation suites:FuzzJudge suites/auth:FuzzSecretShapeHints reports:FuzzPrintableWriter
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; name=$${t#*:}; echo "== $$name ($$pkg, $(FUZZTIME))"; \

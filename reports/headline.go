@@ -22,14 +22,29 @@ var headlineKinds = []plan.Kind{
 // passes, and the skipped cases last. Within each group the plan's order
 // is kept.
 func HeadlineOrder(run *Run) []Case {
-	out := slices.Clone(run.Cases)
-	slices.SortStableFunc(out, func(a, b Case) int {
+	order := headlineIndexes(run)
+	out := make([]Case, len(order))
+	for k, i := range order {
+		out[k] = run.Cases[i]
+	}
+	return out
+}
+
+// headlineIndexes returns the indexes of run.Cases in headline order,
+// for callers that point into run.Cases rather than copy it.
+func headlineIndexes(run *Run) []int {
+	order := make([]int, len(run.Cases))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(i, j int) int {
+		a, b := run.Cases[i], run.Cases[j]
 		if d := headlineRank(run, a) - headlineRank(run, b); d != 0 {
 			return d
 		}
 		return kindRank(a) - kindRank(b)
 	})
-	return out
+	return order
 }
 
 // kindRank orders the headline kinds as the incident's story goes:

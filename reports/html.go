@@ -1,12 +1,14 @@
 package reports
 
 import (
+	"bufio"
 	"bytes"
 	"embed"
 	"encoding/json"
 	"fmt"
 	"html/template"
 	"io"
+	"iter"
 	"net/http"
 	"regexp"
 	"slices"
@@ -36,15 +38,20 @@ const headerValueMax = 1024
 // outcome, and for each case the request sent, the response received, the
 // expectation, the findings with their consumer impact and a curl command
 // that reproduces it. The page loads nothing: CSS is inline, there is no
-// script, and its Content-Security-Policy forbids both.
+// script, and its Content-Security-Policy forbids both. It is streamed to
+// w: neither the page nor the views of all its cases are ever whole in
+// memory.
 func WriteHTML(w io.Writer, run *Run) error {
-	var buf bytes.Buffer
-	if err := reportTemplate.Execute(&buf, newHTMLView(run)); err != nil {
+	out := bufio.NewWriter(w) // w itself when the caller buffers it already
+	// Bodies, headers and messages carry whatever the server sent.
+	page := newPrintableWriter(out)
+	if err := reportTemplate.Execute(page, newHTMLView(run)); err != nil {
 		return err
 	}
-	// Bodies, headers and messages carry whatever the server sent.
-	_, err := io.WriteString(w, printable(buf.String()))
-	return err
+	if err := page.Close(); err != nil {
+		return err
+	}
+	return out.Flush()
 }
 
 type htmlView struct {
@@ -57,9 +64,52 @@ type htmlView struct {
 	Duration    string
 	Counts      []htmlCount
 	Columns     []string
-	Rows        []htmlRow
-	Cases       []*htmlCase
 	NoticeCount int
+	cases       []anchoredCase // every case, in headline order
+}
+
+// anchoredCase is what the page holds of every case while it is written.
+type anchoredCase struct {
+	*Case
+	Anchor string
+}
+
+// Rows yields the matrix one endpoint at a time, its cells built when the
+// template reaches the row.
+func (v *htmlView) Rows() iter.Seq[*htmlRow] {
+	byKind := make(map[string]*anchoredCase, len(v.cases))
+	for i := range v.cases {
+		c := &v.cases[i]
+		byKind[c.Endpoint+"\x00"+c.Case.Case] = c
+	}
+	return func(yield func(*htmlRow) bool) {
+		for _, ep := range v.Run.Endpoints() {
+			row := &htmlRow{Endpoint: ep, Cells: make([]*htmlCell, len(v.Columns))}
+			for i, kind := range v.Columns {
+				if c := byKind[ep+"\x00"+kind]; c != nil {
+					row.Cells[i] = newHTMLCell(c)
+					if row.Profile == "" {
+						row.Profile = c.Profile
+					}
+				}
+			}
+			if !yield(row) {
+				return
+			}
+		}
+	}
+}
+
+// Cases yields the full view of each case in headline order, built when
+// the template reaches the case and dropped after it.
+func (v *htmlView) Cases() iter.Seq[*htmlCase] {
+	return func(yield func(*htmlCase) bool) {
+		for i := range v.cases {
+			if !yield(newHTMLCase(&v.cases[i], v.Run.Insecure)) {
+				return
+			}
+		}
+	}
 }
 
 type htmlCount struct {
@@ -71,17 +121,25 @@ type htmlCount struct {
 type htmlRow struct {
 	Endpoint string
 	Profile  string
-	Cells    []*htmlCase // nil where the endpoint has no such case
+	Cells    []*htmlCell // nil where the endpoint has no such case
 }
 
+// htmlCell is a case's cell in the matrix.
+type htmlCell struct {
+	Href     template.URL // "#" + the anchor, which holds only URL-safe characters
+	Class    string       // o-pass, o-fail, o-error, o-skipped, o-not-run, o-known-failure
+	Label    string
+	Title    string // the tooltip
+	Warnings []suites.Finding
+}
+
+// htmlCase is the full view of one case, as its section shows it.
 type htmlCase struct {
-	Case
+	*Case
 	Anchor    string
-	Href      template.URL // "#" + Anchor, which holds only URL-safe characters
-	Class     string       // o-pass, o-fail, o-error, o-skipped, o-not-run
+	Class     string
 	Label     string
 	Open      bool
-	Title     string // the matrix cell's tooltip
 	Brief     string // why a skipped, erroring or unrun case has no verdict, shown unexpanded
 	Got       string
 	Duration  string
@@ -114,33 +172,28 @@ func newHTMLView(run *Run) *htmlView {
 			{"skipped", k.Skipped, "o-skipped"}, {"not run", k.NotRun, "o-not-run"}, {"warnings", k.Warnings, "o-warn"},
 		},
 		NoticeCount: len(run.Notices),
+		Columns:     caseColumns(run.Cases),
+		cases:       anchoredCases(run),
 	}
 	if k.Known > 0 {
 		v.Counts = append(v.Counts, htmlCount{"known failures", k.Known, "o-known-failure"})
 	}
 	v.Headline = headline(run)
 	v.Title = fmt.Sprintf("apiconform %s · %s · %s", v.Verdict, run.Profile, run.Target)
-
-	anchors := map[string]bool{}
-	byID := map[string]*htmlCase{}
-	for _, c := range HeadlineOrder(run) {
-		hc := newHTMLCase(c, anchors, run.Insecure)
-		v.Cases = append(v.Cases, hc)
-		byID[c.Endpoint+"\x00"+c.Case] = hc
-	}
-	v.Columns = caseColumns(run.Cases)
-	for _, ep := range run.Endpoints() {
-		row := htmlRow{Endpoint: ep}
-		for _, kind := range v.Columns {
-			cell := byID[ep+"\x00"+kind]
-			if cell != nil && row.Profile == "" {
-				row.Profile = cell.Profile
-			}
-			row.Cells = append(row.Cells, cell)
-		}
-		v.Rows = append(v.Rows, row)
-	}
 	return v
+}
+
+// anchoredCases returns the cases of run in headline order, each with
+// its anchor. The order decides which of two cases whose IDs make the
+// same anchor gets it plain, so summary.md links by this too (caseAnchors).
+func anchoredCases(run *Run) []anchoredCase {
+	used := map[string]bool{}
+	order := headlineIndexes(run)
+	cases := make([]anchoredCase, len(order))
+	for k, i := range order {
+		cases[k] = anchoredCase{Case: &run.Cases[i], Anchor: anchorFor(run.Cases[i].ID, used)}
+	}
+	return cases
 }
 
 // headline says in one sentence what the verdict means.
@@ -209,63 +262,77 @@ var outcomeLabels = map[suites.Outcome]string{
 	suites.KnownFailure: "known",
 }
 
-func newHTMLCase(c Case, anchors map[string]bool, insecure bool) *htmlCase {
-	hc := &htmlCase{
-		Case:     c,
-		Anchor:   anchorFor(c.ID, anchors),
-		Class:    "o-" + string(c.Outcome),
-		Label:    outcomeLabels[c.Outcome],
-		Open:     c.Outcome == suites.Fail || c.Outcome == suites.Error || c.Outcome == suites.KnownFailure,
-		Duration: fmt.Sprintf("%.1f ms", c.DurationMS),
-	}
-	if hc.Label == "" {
-		hc.Label = string(c.Outcome)
-	}
-	if c.Outcome == suites.Skipped || c.Outcome == suites.Error || c.Outcome == suites.NotRun {
-		hc.Brief = words.Clip(c.Reason, 160)
-	}
+func newHTMLCell(c *anchoredCase) *htmlCell {
+	cell := &htmlCell{Href: template.URL("#" + c.Anchor), Class: outcomeClass(c.Outcome), Label: outcomeLabel(c.Outcome), Warnings: c.Warnings}
 	lead := c.Reason
 	if len(c.Failures) > 0 {
 		lead = c.Failures[0].Message
 	}
-	hc.Href = template.URL("#" + hc.Anchor)
-	hc.Title = hc.Label
+	cell.Title = cell.Label
 	switch {
-	case strings.HasPrefix(strings.ToLower(lead), strings.ToLower(hc.Label)+":"):
-		hc.Title = words.Clip(lead, 200)
+	case strings.HasPrefix(strings.ToLower(lead), strings.ToLower(cell.Label)+":"):
+		cell.Title = words.Clip(lead, 200)
 	case lead != "":
-		hc.Title += ": " + words.Clip(lead, 200)
+		cell.Title += ": " + words.Clip(lead, 200)
 	}
 	if n := len(c.Warnings); n > 0 {
-		hc.Title += fmt.Sprintf(" (%d warning%s)", n, plural(n))
+		cell.Title += fmt.Sprintf(" (%d warning%s)", n, plural(n))
+	}
+	return cell
+}
+
+func outcomeClass(o suites.Outcome) string { return "o-" + string(o) }
+
+func outcomeLabel(o suites.Outcome) string {
+	if label := outcomeLabels[o]; label != "" {
+		return label
+	}
+	return string(o)
+}
+
+func newHTMLCase(c *anchoredCase, insecure bool) *htmlCase {
+	hc := &htmlCase{
+		Case:     c.Case,
+		Anchor:   c.Anchor,
+		Class:    outcomeClass(c.Outcome),
+		Label:    outcomeLabel(c.Outcome),
+		Open:     c.Outcome == suites.Fail || c.Outcome == suites.Error || c.Outcome == suites.KnownFailure,
+		Duration: fmt.Sprintf("%.1f ms", c.DurationMS),
+	}
+	if c.Outcome == suites.Skipped || c.Outcome == suites.Error || c.Outcome == suites.NotRun {
+		hc.Brief = words.Clip(c.Reason, 160)
 	}
 	for _, name := range SortedHeaderNames(c.Request.Headers) {
 		hc.ReqHeader = append(hc.ReqHeader, htmlHeader{name, words.Clip(c.Request.Headers[name], headerValueMax)})
 	}
-	if r := c.Response; r != nil {
-		hc.Got = statusLine(r.Status)
-		resp := &htmlResponse{Status: hc.Got, Truncated: r.BodyTruncated, Total: r.BodyBytes}
-		for _, name := range SortedHeaderNames(r.Headers) {
-			resp.Header = append(resp.Header, htmlHeader{name, words.Clip(r.Headers[name], headerValueMax)})
-		}
-		if r.HeaderBytes > 0 {
-			resp.Header = append(resp.Header, htmlHeader{"[headers cut]", fmt.Sprintf("%d bytes in all, the first 64 KiB kept", r.HeaderBytes)})
-		}
-		body := r.Body
-		if len(body) > probe.BodyExcerpt {
-			body, resp.Truncated = cutUTF8(body, probe.BodyExcerpt), true
-		}
-		resp.Shown = len(body)
-		if resp.Total < int64(len(r.Body)) {
-			resp.Total = int64(len(r.Body))
-		}
-		resp.Body = printable(prettyJSON(body, resp.Truncated)) // before the template, which turns NUL into U+FFFD
-		hc.Resp = resp
+	if c.Response != nil {
+		hc.Resp = newHTMLResponse(c.Response)
+		hc.Got = hc.Resp.Status
 	}
 	if len(c.Request.Headers) > 0 {
 		hc.Curl = curlCommand(c.Request, insecure)
 	}
 	return hc
+}
+
+func newHTMLResponse(r *Response) *htmlResponse {
+	resp := &htmlResponse{Status: statusLine(r.Status), Truncated: r.BodyTruncated, Total: r.BodyBytes}
+	for _, name := range SortedHeaderNames(r.Headers) {
+		resp.Header = append(resp.Header, htmlHeader{name, words.Clip(r.Headers[name], headerValueMax)})
+	}
+	if r.HeaderBytes > 0 {
+		resp.Header = append(resp.Header, htmlHeader{"[headers cut]", fmt.Sprintf("%d bytes in all, the first 64 KiB kept", r.HeaderBytes)})
+	}
+	body := r.Body
+	if len(body) > probe.BodyExcerpt {
+		body, resp.Truncated = cutUTF8(body, probe.BodyExcerpt), true
+	}
+	resp.Shown = len(body)
+	if resp.Total < int64(len(r.Body)) {
+		resp.Total = int64(len(r.Body))
+	}
+	resp.Body = printable(prettyJSON(body, resp.Truncated)) // before the template, which turns NUL into U+FFFD
+	return resp
 }
 
 // anchorFor returns a unique fragment for a case: its ID where that is
@@ -307,27 +374,6 @@ func prettyJSON(body string, truncated bool) string {
 		return body
 	}
 	return out.String()
-}
-
-// printable makes s safe to show: invalid UTF-8 becomes U+FFFD and control
-// characters other than tab, newline and carriage return become their
-// Unicode control pictures (␀, ␛, ...), so a binary body cannot garble
-// the page.
-func printable(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\t' || r == '\n' || r == '\r':
-			return r
-		case r < 0x20:
-			return 0x2400 + r
-		case r == 0x7f:
-			return 0x2421
-		case r >= 0x80 && r < 0xa0:
-			return '\uFFFD'
-		}
-		return r
-	}, s)
 }
 
 // cutUTF8 cuts s to at most n bytes without splitting a character.

@@ -130,13 +130,11 @@ func writeSummaryCases(b *strings.Builder, run *Run) {
 	}
 }
 
-// caseAnchors gives each case the anchor report.html gives it (the
-// report assigns them in headline order).
+// caseAnchors gives each case the anchor report.html gives it.
 func caseAnchors(run *Run) map[string]string {
-	used := map[string]bool{}
 	out := map[string]string{}
-	for _, c := range HeadlineOrder(run) {
-		out[c.ID] = anchorFor(c.ID, used)
+	for _, c := range anchoredCases(run) {
+		out[c.ID] = c.Anchor
 	}
 	return out
 }
