@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,20 +46,16 @@ func TestGoldenJUnitAndResults(t *testing.T) {
 				t.Fatalf("%v (APICONFORM_UPDATE_GOLDEN=1 writes it)", err)
 			}
 			if got != string(want) {
-				t.Errorf("%s of run %s differs from %s:\n%s", w.Name, name, path, firstDifference(got, string(want)))
+				t.Errorf("%s of run %s differs from %s:\n%s", w.Name, name, path, showDifference(got, string(want)))
 			}
 		}
 	}
 }
 
-// firstDifference shows where two texts part.
-func firstDifference(got, want string) string {
-	i := 0
-	for i < len(got) && i < len(want) && got[i] == want[i] {
-		i++
-	}
-	from := max(0, i-80)
-	return "got:  ..." + got[from:min(len(got), i+80)] + "\nwant: ..." + want[from:min(len(want), i+80)]
+// showDifference shows where two texts part.
+func showDifference(got, want string) string {
+	i := firstDifference(got, want)
+	return fmt.Sprintf("at byte %d:\ngot:  %q\nwant: %q", i, around(got, i), around(want, i))
 }
 
 // TestStreamedResultsEqualTheWholeDocument checks that results.json,
@@ -75,7 +72,7 @@ func TestStreamedResultsEqualTheWholeDocument(t *testing.T) {
 			t.Fatal(err)
 		}
 		if got := render(t, WriteJSON, run); got != whole.String() {
-			t.Errorf("run %s: %s", name, firstDifference(got, whole.String()))
+			t.Errorf("run %s: %s", name, showDifference(got, whole.String()))
 		}
 	}
 }
