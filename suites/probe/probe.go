@@ -70,9 +70,10 @@ const MaxRedirects = 10
 
 // Prober sends requests and records exchanges. It is safe for concurrent use.
 type Prober struct {
-	opts   Options
-	client *http.Client
-	pacer  *pacer
+	opts    Options
+	client  *http.Client
+	pacer   *pacer
+	headers *sharedHeaders // the recorded request headers, one map per distinct set
 }
 
 // New returns a Prober.
@@ -93,7 +94,7 @@ func New(opts Options) *Prober {
 	if client == nil {
 		client = newClient(opts)
 	}
-	return &Prober{opts: opts, client: client, pacer: newPacer(opts.MaxRPS)}
+	return &Prober{opts: opts, client: client, pacer: newPacer(opts.MaxRPS), headers: newSharedHeaders()}
 }
 
 // newClient returns the HTTP client apiconform uses: connections are
@@ -285,7 +286,7 @@ func (p *Prober) exchange(ctx context.Context, caseID string, r plan.Request) *E
 		return ex
 	}
 	ex.Request.URL = auth.Redact(p.opts.Auth, req.URL.String())
-	ex.Request.Header = auth.RedactHeader(p.opts.Auth, req.Header.Clone())
+	ex.Request.Header = p.headers.share(auth.RedactHeader(p.opts.Auth, req.Header.Clone()))
 	reqCtx, cancel := context.WithTimeout(ctx, p.opts.Timeout)
 	defer cancel()
 	resp, err := p.client.Do(req.WithContext(reqCtx))
