@@ -3,6 +3,10 @@ package runner
 import (
 	"runtime"
 	"runtime/debug"
+	"sync/atomic"
+
+	"github.com/apiconform/apiconform/suites/plan"
+	"github.com/apiconform/apiconform/suites/probe"
 )
 
 // startHeapFloor is the memory a run may take before its first garbage
@@ -32,4 +36,49 @@ func DeferFirstCollection(getenv func(string) string) (restore func()) {
 	sentinel := new([64]byte)
 	runtime.SetFinalizer(sentinel, func(*[64]byte) { restore() })
 	return restore
+}
+
+// largeBody is the size of a body whose release is worth a collection:
+// the judge cuts each body once judged, and a body of megabytes left to
+// the pacer waits until the heap has doubled, so a run with a few such
+// answers in flight held twice their size.
+const largeBody = 1 << 20
+
+// bodyCollector is a probe.Watcher, heard after the judge: when an
+// answer with a large body has been judged and cut, it has a collection
+// run in the background, one at a time, so that the body is freed now.
+type bodyCollector struct {
+	collect func()      // runtime.GC, or a stand-in in tests
+	due     atomic.Bool // a large body was dropped since the last collection began
+	running atomic.Bool
+}
+
+func newBodyCollector() *bodyCollector { return &bodyCollector{collect: runtime.GC} }
+
+// Sent is part of probe.Watcher.
+func (b *bodyCollector) Sent(*plan.Case) {}
+
+// Answered asks for a collection when ex had a large body.
+func (b *bodyCollector) Answered(_ *plan.Case, ex *probe.Exchange) {
+	if ex == nil || ex.Response == nil || ex.Response.Size < largeBody {
+		return
+	}
+	b.due.Store(true)
+	b.start()
+}
+
+func (b *bodyCollector) start() {
+	if !b.running.CompareAndSwap(false, true) {
+		return
+	}
+	go func() {
+		for b.due.Swap(false) {
+			b.collect()
+		}
+		b.running.Store(false)
+		// A body dropped between the last check and the store above.
+		if b.due.Load() {
+			b.start()
+		}
+	}()
 }

@@ -142,7 +142,7 @@ func (j *Job) probeWithin(ctx context.Context, env Env, input func() suites.Inpu
 	}
 	watch := newWatch(env, cfg.Verbose, j.redactor(), j.Plan)
 	watch.Start()
-	exchanges := j.probe(probeCtx, prober.WithWatcher(watchers{watch, judgement}))
+	exchanges := j.probe(probeCtx, prober.WithWatcher(watchers{watch, judgement, newBodyCollector()}))
 	watch.Stop()
 	return probed{exchanges: exchanges, judgement: judgement, deadlineHit: ctx.Err() == nil && probeCtx.Err() != nil}, nil
 }
@@ -216,7 +216,8 @@ func (j *Job) newProber(watch probe.Watcher) *probe.Prober {
 }
 
 // watchers hears of each case in turn: the progress first, while the
-// answer's body is whole, then the judge, which cuts it.
+// answer's body is whole, then the judge, which cuts it, then the
+// collector of the bodies cut.
 type watchers []probe.Watcher
 
 func (ws watchers) Sent(c *plan.Case) {
