@@ -16,7 +16,7 @@ func Build(endpoints []*Endpoint, opts Options) (Plan, error) {
 	}
 	var p Plan
 	for _, ep := range endpoints {
-		b := &builder{ep: ep, base: base, opts: opts}
+		b := &builder{ep: ep, base: base, opts: opts, endpointLabel: "endpoint:" + ep.Name, profileLabel: "profile:" + ep.Profile}
 		for _, k := range kindTable {
 			p.Cases = append(p.Cases, b.build(k)...)
 		}
@@ -24,11 +24,23 @@ func Build(endpoints []*Endpoint, opts Options) (Plan, error) {
 	return p, nil
 }
 
+// caseLabels are the case: labels of the kinds, made once.
+var caseLabels = func() map[Kind]string {
+	out := map[Kind]string{}
+	for _, k := range kindTable {
+		out[k.kind] = "case:" + string(k.kind)
+	}
+	return out
+}()
+
 // builder writes the cases of one endpoint.
 type builder struct {
 	ep   *Endpoint
 	base *url.URL
 	opts Options
+	// The labels every case of the endpoint carries, made once: a run
+	// of thousands of cases holds them until its reports are written.
+	endpointLabel, profileLabel string
 }
 
 // build returns the cases of kind k: one, or one per parameter for the
@@ -44,7 +56,7 @@ func (b *builder) build(k kindSpec) []Case {
 	for _, param := range variants {
 		c := Case{Endpoint: b.ep, Kind: k.kind, Param: param, Request: Request{Method: b.ep.MethodOf()}}
 		c.ID = b.ep.Name + "/" + c.Name()
-		c.Labels = []string{"case:" + string(k.kind), "endpoint:" + b.ep.Name, "profile:" + b.ep.Profile, string(k.family)}
+		c.Labels = []string{caseLabels[k.kind], b.endpointLabel, b.profileLabel, string(k.family)}
 		if param != "" {
 			c.Labels = append(c.Labels, "param:"+param)
 		}
