@@ -3,7 +3,6 @@ package runner
 import (
 	"runtime"
 	"runtime/debug"
-	"sync"
 	"testing"
 	"time"
 
@@ -44,52 +43,35 @@ func TestDeferFirstCollection(t *testing.T) {
 	}
 }
 
-// TestBodyCollectorCollectsAfterLargeBodies checks that only a large
-// body asks for a collection, that collections never overlap, and that
-// a body dropped while one runs gets one of its own after it.
+// TestBodyCollectorCollectsAfterLargeBodies checks that a body collects
+// only when it is large in itself and against the live heap.
 func TestBodyCollectorCollectsAfterLargeBodies(t *testing.T) {
-	var mu sync.Mutex
-	var collections, inFlight, overlaps int
-	release, began := make(chan struct{}), make(chan struct{}, 16)
-	b := &bodyCollector{collect: func() {
-		began <- struct{}{}
-		mu.Lock()
-		collections++
-		inFlight++
-		if inFlight > 1 {
-			overlaps++
-		}
-		mu.Unlock()
-		<-release
-		mu.Lock()
-		inFlight--
-		mu.Unlock()
-	}}
+	collections := 0
+	live := uint64(0)
+	b := &bodyCollector{collect: func() { collections++ }, heapLive: func() uint64 { return live }}
 	answer := func(size int64) *probe.Exchange {
 		return &probe.Exchange{Response: &probe.Response{Status: 200, Size: size}}
 	}
-	b.Answered(nil, answer(largeBody-1))
-	b.Answered(nil, &probe.Exchange{})
-	b.Answered(nil, nil)
-	if b.running.Load() {
-		t.Fatal("a small body, or no answer, started a collection")
-	}
-	b.Answered(nil, answer(largeBody))
-	<-began
-	for range 10 { // dropped while the first collection runs
-		b.Answered(nil, answer(10*largeBody))
-	}
-	close(release)
-	deadline := time.Now().Add(10 * time.Second)
-	for b.running.Load() || b.due.Load() {
-		if time.Now().After(deadline) {
-			t.Fatal("the collections never ended")
+	for _, tc := range []struct {
+		ex      *probe.Exchange
+		live    uint64
+		collect bool
+	}{
+		{nil, 0, false},
+		{&probe.Exchange{}, 0, false},
+		{answer(largeBody - 1), 0, false},
+		{answer(largeBody), 0, true},
+		{answer(10 * largeBody), 40 * largeBody, true},
+		{answer(10 * largeBody), 80 * largeBody, true},
+		{answer(10 * largeBody), 81 * largeBody, false},
+	} {
+		live, collections = tc.live, 0
+		b.Answered(nil, tc.ex)
+		if got := collections == 1; got != tc.collect {
+			t.Errorf("answer %+v with %d MiB live: collected %v, want %v", tc.ex, tc.live>>20, got, tc.collect)
 		}
-		time.Sleep(time.Millisecond)
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if collections != 2 || overlaps != 0 {
-		t.Errorf("%d collections (%d overlapping), want 2: one for the first body, one for those dropped meanwhile", collections, overlaps)
+	if heapLive() == 0 {
+		t.Error("the live heap reads as 0")
 	}
 }
