@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -229,22 +230,7 @@ func BuiltinNames() []string {
 // (and without base) overrides single cells of it; any other entry is a
 // house profile, which may start from a base.
 func LoadProfiles(overrides map[string]*Profile) (Profiles, error) {
-	raw := map[string]*Profile{}
-	err := fs.WalkDir(builtinFiles, "profiles", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := builtinFiles.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		p, err := decodeProfile(data, path)
-		if err != nil {
-			return err
-		}
-		raw[p.Name] = p
-		return nil
-	})
+	raw, err := decodeBuiltins()
 	if err != nil {
 		return nil, err
 	}
@@ -259,6 +245,38 @@ func LoadProfiles(overrides map[string]*Profile) (Profiles, error) {
 		out[name] = p
 	}
 	return out, nil
+}
+
+// decodeBuiltins decodes the embedded profiles, each on its own
+// goroutine: YAML decoding is slow, and a run waits for them before its
+// first request.
+func decodeBuiltins() (map[string]*Profile, error) {
+	entries, err := fs.ReadDir(builtinFiles, "profiles")
+	if err != nil {
+		return nil, err
+	}
+	decoded := make([]*Profile, len(entries))
+	errs := make([]error, len(entries))
+	var wg sync.WaitGroup
+	for i, e := range entries {
+		wg.Go(func() {
+			path := "profiles/" + e.Name()
+			data, err := builtinFiles.ReadFile(path)
+			if err == nil {
+				decoded[i], err = decodeProfile(data, path)
+			}
+			errs[i] = err
+		})
+	}
+	wg.Wait()
+	raw := map[string]*Profile{}
+	for i, p := range decoded {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		raw[p.Name] = p
+	}
+	return raw, nil
 }
 
 // applyOverrides merges the config file's profiles into raw: an entry
