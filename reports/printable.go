@@ -86,6 +86,11 @@ func (w *printableWriter) Close() error {
 func (w *printableWriter) convert(p []byte) []byte {
 	kept := 0 // p[kept:i] is shown as it is
 	for i := 0; i < len(p); {
+		if j := i + plainPrefix(p[i:]); j > i {
+			i = j
+			w.invalid = false
+			continue
+		}
 		r, size := rune(p[i]), 1
 		if r >= utf8.RuneSelf {
 			if !utf8.FullRune(p[i:]) {
@@ -113,6 +118,25 @@ func (w *printableWriter) convert(p []byte) []byte {
 	}
 	w.write(p[kept:])
 	return nil
+}
+
+// plainBytes are the ASCII bytes shown as they are: most of a page.
+var plainBytes = func() (t [256]bool) {
+	for b := 0x20; b < 0x7f; b++ {
+		t[b] = true
+	}
+	t['\t'], t['\n'], t['\r'] = true, true, true
+	return t
+}()
+
+// plainPrefix is the length of the run of plain ASCII bytes p starts with.
+func plainPrefix(p []byte) int {
+	for i, b := range p {
+		if !plainBytes[b] {
+			return i
+		}
+	}
+	return len(p)
 }
 
 func (w *printableWriter) write(p []byte) {
