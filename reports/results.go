@@ -245,7 +245,7 @@ func newCase(r *suites.Result) Case {
 				body, truncated = body[:probe.BodyExcerpt], true
 			}
 			c.Response = &Response{
-				Status: ex.Response.Status, Headers: flatten(ex.Response.Header),
+				Status: ex.Response.Status, Headers: ex.Response.Flat(),
 				Body: toText(body), BodyTruncated: truncated, BodyBytes: ex.Response.Size, HeaderBytes: ex.Response.HeaderBytes,
 			}
 		}

@@ -57,14 +57,15 @@ func NewJudgement(in Input) (*Judgement, error) {
 // Sent is part of probe.Watcher; a case is judged when it is answered.
 func (jm *Judgement) Sent(*plan.Case) {}
 
-// Answered judges ex, the answer to c, under every suite, then cuts its
-// bodies to the reports' excerpt.
+// Answered judges ex, the answer to c, under every suite, then cuts it
+// to what the reports keep.
 func (jm *Judgement) Answered(c *plan.Case, ex *probe.Exchange) {
 	jm.mu.Lock()
 	judges := jm.byCase[c.ID]
 	jm.mu.Unlock()
 	if len(judges) > 0 && ex != nil {
 		observeAnswer(judges, ex)
+		cutBodies(ex)
 	}
 }
 
@@ -85,7 +86,6 @@ func observeAnswer(judges []*caseJudge, ex *probe.Exchange) {
 		j.judgeSafely()
 		j.obs = nil // the observation holds a copy of the whole body
 	}
-	cutBodies(ex)
 }
 
 // observeSafely observes the answer's body once for every suite of the
@@ -109,20 +109,26 @@ func factsOf(c *plan.Case, obs *Observation) *answerFacts {
 	return &answerFacts{incident: incidentFrom(c, obs), hasOK: obs.Get(obs.Fields.OK).Exists()}
 }
 
-// cutBodies keeps of the body of ex only what the reports show: the
-// judge has seen the whole. A burst keeps its answers whole: every
-// endpoint of its rate-limit scope is judged on them, one burst per
-// scope.
+// cutBodies keeps of the answer of ex only what the reports show: the
+// judge has seen the whole. The body is cut to its excerpt and the
+// headers compacted. A burst keeps its answers whole: every endpoint of
+// its rate-limit scope is judged on them, one burst per scope.
 func cutBodies(ex *probe.Exchange) {
-	if r := ex.Response; r != nil && ex.Burst == nil && len(r.Body) > probe.BodyExcerpt {
+	r := ex.Response
+	if r == nil || ex.Burst != nil {
+		return
+	}
+	if len(r.Body) > probe.BodyExcerpt {
 		r.Body, r.Truncated, r.Excerpted = bytes.Clone(r.Body[:probe.BodyExcerpt]), true, true
 	}
+	r.Compact()
 }
 
 // Results judges what Answered did not see (cases skipped, not run, or
 // answered without a watcher), runs one Ginkgo spec per case and returns
 // the results in suite and case order. exchanges are the run's answers
-// by case ID: they are the truth, whatever Answered saw.
+// by case ID: they are the truth, whatever Answered saw. The answers it
+// judges itself are left as they are, so that they can be judged again.
 func (jm *Judgement) Results(exchanges map[string]*probe.Exchange) ([]*Result, error) {
 	for _, judges := range jm.byCase {
 		ex := exchanges[judges[0].res.Case.ID]

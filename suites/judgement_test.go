@@ -58,6 +58,9 @@ func TestJudgingOnArrivalSeesTheWholeBodyThenKeepsAnExcerpt(t *testing.T) {
 		if !ex.Response.Excerpted || len(ex.Response.Body) != probe.BodyExcerpt {
 			t.Fatalf("the body was kept whole after judging: %d bytes", len(ex.Response.Body))
 		}
+		if !ex.Response.Compacted() || ex.Response.Flat()["Content-Type"] == "" {
+			t.Fatalf("the headers were not compacted after judging: %v %v", ex.Response.Header, ex.Response.Lines)
+		}
 		results, err := jm.Results(map[string]*probe.Exchange{c.ID: ex})
 		if err != nil {
 			t.Fatal(err)
@@ -120,18 +123,23 @@ func TestJudgingOnArrivalGivesTheVerdictsOfJudgingAtTheEnd(t *testing.T) {
 // that says so, as when the judge ran inside the spec. Here the judge is
 // handed a body already cut, which must never be judged.
 func TestAJudgeThatFailsOnArrivalIsThatCasesError(t *testing.T) {
-	c := partialCase()
-	jm := newTestJudgement(t, c)
-	ex := bigAnswer(true)
-	ex.Response.Excerpted = true
-	jm.Answered(&c, ex)
-	results, err := jm.Results(map[string]*probe.Exchange{c.ID: ex})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range results {
-		if r.Outcome != Error || !strings.Contains(r.Reason, "the judge failed on this answer") || !strings.Contains(r.Reason, "already cut") {
-			t.Errorf("%s: %s %q", r.Profile, r.Outcome, r.Reason)
+	for name, cut := range map[string]func(*probe.Response){
+		"body cut":          func(r *probe.Response) { r.Excerpted = true },
+		"headers compacted": func(r *probe.Response) { r.Compact() },
+	} {
+		c := partialCase()
+		jm := newTestJudgement(t, c)
+		ex := bigAnswer(true)
+		cut(ex.Response)
+		jm.Answered(&c, ex)
+		results, err := jm.Results(map[string]*probe.Exchange{c.ID: ex})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range results {
+			if r.Outcome != Error || !strings.Contains(r.Reason, "the judge failed on this answer") || !strings.Contains(r.Reason, "already cut") {
+				t.Errorf("%s: %s: %s %q", name, r.Profile, r.Outcome, r.Reason)
+			}
 		}
 	}
 }

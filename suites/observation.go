@@ -40,9 +40,9 @@ var errorMembers = []string{"error", "errors", "detail", "message", "title"}
 
 // Observe prepares the recorded response of ex for judging.
 func Observe(c *plan.Case, fields plan.Fields, resp *probe.Response) *Observation {
-	if resp.Excerpted {
-		// A bug, loudly: a verdict on a cut body could be a false one.
-		panic("the judge was handed an answer whose body was already cut to its excerpt")
+	if resp.Excerpted || resp.Compacted() {
+		// A bug, loudly: a verdict on a cut answer could be a false one.
+		panic("the judge was handed an answer already cut to what the reports keep")
 	}
 	o := &Observation{Case: c, Fields: fields, Status: resp.Status, Header: resp.Header, Body: resp.Body}
 	if o.Header == nil {

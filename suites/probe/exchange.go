@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -48,6 +49,51 @@ type Response struct {
 	// left is for the reports, never for a verdict.
 	Excerpted bool
 	Size      int64 // bytes read, capped at the limit + 1
+	// Lines are Header flattened, once the answer has been judged
+	// (Compact): the judge reads Header, the reports only what these
+	// say, and a run of thousands of answers then holds a short slice
+	// for each instead of a map.
+	Lines []HeaderLine
+}
+
+// HeaderLine is one header of a compacted response, its values joined.
+type HeaderLine struct{ Name, Value string }
+
+// Compact replaces Header by Lines, in name order, each name's values
+// joined by ", " as one header line would carry them.
+func (r *Response) Compact() {
+	lines := make([]HeaderLine, 0, len(r.Header))
+	for name, values := range r.Header {
+		lines = append(lines, HeaderLine{name, strings.Join(values, ", ")})
+	}
+	slices.SortFunc(lines, func(a, b HeaderLine) int { return strings.Compare(a.Name, b.Name) })
+	r.Header, r.Lines = nil, lines
+}
+
+// Compacted reports whether Header was replaced by Lines.
+func (r *Response) Compacted() bool { return r.Header == nil && r.Lines != nil }
+
+// Flat returns the headers with one value per name, from Header or,
+// once compacted, from Lines (nil when there are none).
+func (r *Response) Flat() map[string]string {
+	if r.Compacted() {
+		if len(r.Lines) == 0 {
+			return nil
+		}
+		out := make(map[string]string, len(r.Lines))
+		for _, l := range r.Lines {
+			out[l.Name] = l.Value
+		}
+		return out
+	}
+	if len(r.Header) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(r.Header))
+	for name, values := range r.Header {
+		out[name] = strings.Join(values, ", ")
+	}
+	return out
 }
 
 // TransportError is a failure to get an answer: the case is inconclusive,

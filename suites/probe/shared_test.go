@@ -51,3 +51,25 @@ func TestHeaderKeyIsUnambiguous(t *testing.T) {
 		t.Errorf("keys collide: %q %q %q", a, b, c)
 	}
 }
+
+// TestCompactKeepsWhatTheReportsShow checks that a compacted response
+// flattens to what its headers flattened to, values joined in order.
+func TestCompactKeepsWhatTheReportsShow(t *testing.T) {
+	r := &Response{Header: http.Header{"Content-Type": {"application/json"}, "Vary": {"Accept", "Origin"}, "Date": {"x"}}}
+	want := r.Flat()
+	r.Compact()
+	if !r.Compacted() || r.Header != nil {
+		t.Fatalf("not compacted: %+v", r)
+	}
+	if got := r.Flat(); !reflect.DeepEqual(got, want) || got["Vary"] != "Accept, Origin" {
+		t.Errorf("compacted %v, want %v", got, want)
+	}
+	if r.Lines[0].Name != "Content-Type" || r.Lines[2].Name != "Vary" {
+		t.Errorf("lines out of order: %v", r.Lines)
+	}
+	empty := &Response{}
+	empty.Compact()
+	if !empty.Compacted() || empty.Flat() != nil {
+		t.Errorf("a response without headers compacts to %+v, flat %v", empty, empty.Flat())
+	}
+}
