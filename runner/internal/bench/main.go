@@ -3,7 +3,8 @@
 // against it and prints, in one run:
 //
 //   - wall time ÷ the latency ideal ceil(requests / concurrency) × latency
-//     for one endpoint at --concurrency 4 and 16;
+//     for one endpoint at --concurrency 4 and 16 (the median of a few
+//     runs: they are short, and noise is a large part of them);
 //   - 500 endpoints with the rate-limit burst off and on (one scope), the
 //     burst-on run against the burst-off run plus one burst;
 //   - peak memory (max RSS) for 8,000 cases, per case; for ten 10 MB
