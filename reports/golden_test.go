@@ -31,24 +31,30 @@ func TestGoldenJUnitAndResults(t *testing.T) {
 	for name, run := range goldenRuns() {
 		for _, w := range []Writer{{JUnitFile, WriteJUnit}, {ResultsFile, WriteJSON}} {
 			got := render(t, w.Write, run)
-			path := filepath.Join("testdata", "golden", name+"."+w.Name)
-			if os.Getenv("APICONFORM_UPDATE_GOLDEN") != "" {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (APICONFORM_UPDATE_GOLDEN=1 writes it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("%s of run %s differs from %s:\n%s", w.Name, name, path, showDifference(got, string(want)))
-			}
+			checkGoldenFile(t, filepath.Join("testdata", "golden", name+"."+w.Name), got)
 		}
+	}
+}
+
+// checkGoldenFile compares got with the file at path, or rewrites the
+// file when APICONFORM_UPDATE_GOLDEN is set.
+func checkGoldenFile(t *testing.T, path, got string) {
+	t.Helper()
+	if os.Getenv("APICONFORM_UPDATE_GOLDEN") != "" {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (APICONFORM_UPDATE_GOLDEN=1 writes it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs: %s", path, showDifference(got, string(want)))
 	}
 }
 
