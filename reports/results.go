@@ -237,7 +237,7 @@ func newCase(r *suites.Result) Case {
 	if ex := r.Exchange; ex != nil {
 		c.Attempts = ex.Attempts
 		c.DurationMS = float64(ex.Duration.Microseconds()) / 1000
-		c.Request = Request{Method: ex.Request.Method, URL: ex.Request.URL, Headers: flatten(ex.Request.Header), Body: ex.Request.Body}
+		c.Request = Request{Method: ex.Request.Method, URL: ex.Request.URL, Headers: probe.FlatHeader(ex.Request.Header), Body: ex.Request.Body}
 		if ex.Response != nil {
 			body := ex.Response.Body
 			truncated := ex.Response.Truncated
@@ -259,17 +259,6 @@ func toText(b []byte) string {
 		return string(b)
 	}
 	return strings.ToValidUTF8(string(b), "\uFFFD")
-}
-
-func flatten(h http.Header) map[string]string {
-	if len(h) == 0 {
-		return nil
-	}
-	out := make(map[string]string, len(h))
-	for k, v := range h {
-		out[k] = strings.Join(v, ", ")
-	}
-	return out
 }
 
 // Endpoints lists the run's endpoints in case order.

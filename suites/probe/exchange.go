@@ -86,11 +86,17 @@ func (r *Response) Flat() map[string]string {
 		}
 		return out
 	}
-	if len(r.Header) == 0 {
+	return FlatHeader(r.Header)
+}
+
+// FlatHeader returns h with one value per name, its values joined by
+// ", " as one header line would carry them (nil when h is empty).
+func FlatHeader(h http.Header) map[string]string {
+	if len(h) == 0 {
 		return nil
 	}
-	out := make(map[string]string, len(r.Header))
-	for name, values := range r.Header {
+	out := make(map[string]string, len(h))
+	for name, values := range h {
 		out[name] = strings.Join(values, ", ")
 	}
 	return out
