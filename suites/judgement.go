@@ -65,7 +65,7 @@ func (jm *Judgement) Answered(c *plan.Case, ex *probe.Exchange) {
 	jm.mu.Unlock()
 	if len(judges) > 0 && ex != nil {
 		observeAnswer(judges, ex)
-		cutBodies(ex)
+		cutAnswer(ex)
 	}
 }
 
@@ -89,11 +89,13 @@ func observeAnswer(judges []*caseJudge, ex *probe.Exchange) {
 }
 
 // observeSafely observes the answer's body once for every suite of the
-// case, keeping a panic for the case's specs to raise.
+// case, keeping a panic for the case's specs to raise. An answer the
+// judge failed on has no facts to tell: the incident and detection do
+// not look at it again, since it is cut once this returns.
 func observeSafely(c *plan.Case, ex *probe.Exchange) (obs *Observation, facts *answerFacts, panicked any) {
 	defer func() {
 		if p := recover(); p != nil {
-			obs, facts, panicked = nil, nil, p
+			obs, facts, panicked = nil, &answerFacts{}, p
 		}
 	}()
 	if ex.Err == nil && ex.Response != nil {
@@ -109,11 +111,11 @@ func factsOf(c *plan.Case, obs *Observation) *answerFacts {
 	return &answerFacts{incident: incidentFrom(c, obs), hasOK: obs.Get(obs.Fields.OK).Exists()}
 }
 
-// cutBodies keeps of the answer of ex only what the reports show: the
+// cutAnswer keeps of the answer of ex only what the reports show: the
 // judge has seen the whole. The body is cut to its excerpt and the
 // headers compacted. A burst keeps its answers whole: every endpoint of
 // its rate-limit scope is judged on them, one burst per scope.
-func cutBodies(ex *probe.Exchange) {
+func cutAnswer(ex *probe.Exchange) {
 	r := ex.Response
 	if r == nil || ex.Burst != nil {
 		return

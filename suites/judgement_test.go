@@ -141,5 +141,9 @@ func TestAJudgeThatFailsOnArrivalIsThatCasesError(t *testing.T) {
 				t.Errorf("%s: %s: %s %q", name, r.Profile, r.Outcome, r.Reason)
 			}
 		}
+		// The run goes on to its reports: the answer is not looked at again.
+		if inc := FindIncident(results); inc != nil {
+			t.Errorf("%s: an answer the judge failed on is named the incident: %+v", name, inc)
+		}
 	}
 }
