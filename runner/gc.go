@@ -10,10 +10,9 @@ import (
 )
 
 // startHeapFloor is the memory a run may take before its first garbage
-// collection. Go's collector starts at a 4 MiB heap and doubles from
-// there: a small run spends a fifth of its wall time on a dozen
-// collections of a heap it frees at exit anyway. Past the floor the
-// collector runs as usual (GOGC=100), so large runs peak no higher.
+// collection. Go's collector starts at a 4 MiB heap: a one-endpoint run
+// collected twice while it probed, for a heap it frees at exit anyway. Past the floor the collector runs as usual (GOGC=100), so
+// large runs peak no higher.
 const startHeapFloor = 32 << 20
 
 // DeferFirstCollection keeps the garbage collector off until the
