@@ -26,6 +26,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -47,6 +48,7 @@ func main() {
 	latency := flags.Duration("latency", 50*time.Millisecond, "latency of every answer")
 	endpoints := flags.Int("endpoints", 500, "endpoints of the scale runs")
 	memoryCases := flags.Int("memory-cases", 8000, "cases of the memory run (a multiple of 10)")
+	only := flags.String("only", "", "run only these steps, comma-separated: one, scale, memory, big")
 	_ = flags.Parse(os.Args[1:])
 	b, err := newBench(*bin, *latency)
 	if err != nil {
@@ -55,13 +57,20 @@ func main() {
 	}
 	defer b.close()
 	fmt.Printf("apiconform bench: reference API on loopback, %s latency per answer\n", *latency)
-	for _, step := range []func() error{
-		b.oneEndpoint,
-		func() error { return b.scale(*endpoints) },
-		func() error { return b.memory(*memoryCases) },
-		b.bigAnswers,
-	} {
-		if err := step(); err != nil {
+	steps := []struct {
+		name string
+		run  func() error
+	}{
+		{"one", b.oneEndpoint},
+		{"scale", func() error { return b.scale(*endpoints) }},
+		{"memory", func() error { return b.memory(*memoryCases) }},
+		{"big", b.bigAnswers},
+	}
+	for _, step := range steps {
+		if *only != "" && !slices.Contains(strings.Split(*only, ","), step.name) {
+			continue
+		}
+		if err := step.run(); err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
 			os.Exit(1)
 		}
