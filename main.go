@@ -6,10 +6,10 @@ import (
 	"os"
 
 	"github.com/apiconform/apiconform/runner"
+	_ "github.com/apiconform/apiconform/runner/gcstart" // before the other packages' initialisation
 )
 
 func main() {
-	runner.DeferFirstCollection(os.Getenv)
 	ctx, stop := runner.SignalContext()
 	code := runner.Main(ctx, os.Args[1:], runner.OSEnv())
 	stop()
