@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -25,9 +26,22 @@ import (
 //go:embed templates/report.html.tmpl
 var templateFS embed.FS
 
-var reportTemplate = template.Must(template.New("report.html.tmpl").
-	Funcs(template.FuncMap{"join": func(ids []string) string { return strings.Join(ids, " ") }}).
-	ParseFS(templateFS, "templates/report.html.tmpl"))
+// reportTemplate is parsed on first use, not at start: a command that
+// writes no page pays nothing for it, and a run warms it while it waits
+// for answers (WarmHTML). html/template escapes a template on its first
+// execution, so it is executed once here, on an empty run.
+var reportTemplate = sync.OnceValue(func() *template.Template {
+	t := template.Must(template.New("report.html.tmpl").
+		Funcs(template.FuncMap{"join": func(ids []string) string { return strings.Join(ids, " ") }}).
+		ParseFS(templateFS, "templates/report.html.tmpl"))
+	_ = t.Execute(io.Discard, newHTMLView(&Run{}))
+	return t
+})
+
+// WarmHTML makes report.html's template ready, so that the first page
+// written does not wait for it. It is safe to call at any time, from any
+// goroutine.
+func WarmHTML() { reportTemplate() }
 
 // headerValueMax caps one header value on the page; bodies are capped at
 // probe.BodyExcerpt.
@@ -45,7 +59,7 @@ func WriteHTML(w io.Writer, run *Run) error {
 	out := bufio.NewWriter(w) // w itself when the caller buffers it already
 	// Bodies, headers and messages carry whatever the server sent.
 	page := newPrintableWriter(out)
-	if err := reportTemplate.Execute(page, newHTMLView(run)); err != nil {
+	if err := reportTemplate().Execute(page, newHTMLView(run)); err != nil {
 		return err
 	}
 	if err := page.Close(); err != nil {

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/apiconform/apiconform/suites"
@@ -50,6 +51,22 @@ func TestHTMLGolden(t *testing.T) {
 		}
 	}
 	checkGoldenFile(t, filepath.Join("testdata", "golden", "html.sha256"), digests.String())
+}
+
+// TestWarmHTMLWhileWriting checks that warming the template from other
+// goroutines, as a run does while it probes, leaves the page unchanged.
+func TestWarmHTMLWhileWriting(t *testing.T) {
+	run := sampleRun()
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(WarmHTML)
+	}
+	got := render(t, WriteHTML, run)
+	wg.Wait()
+	want := render(t, WriteHTML, run)
+	if got != want {
+		t.Fatalf("the page changed while the template was warmed: %s", showDifference(got, want))
+	}
 }
 
 // TestPrintableShowsEveryCharacterSafely pins what printable makes of

@@ -85,6 +85,8 @@ func (j *Job) Execute(ctx context.Context, env Env) (*reports.Run, int) {
 func (j *Job) judgedRun(ctx context.Context, env Env) (*reports.Run, error) {
 	cfg := j.Resolved.Config
 	started := time.Now()
+	// The page's template is made ready while the probe waits for answers.
+	go reports.WarmHTML()
 	// The judge sees every answer as received, as it arrives; the reports
 	// are redacted before anyone reads them.
 	got, err := j.probeWithin(ctx, env, func() suites.Input {
