@@ -32,6 +32,10 @@ const shortRuns = 7
 // start cost and the CPU per case.
 func (b *bench) oneEndpoint() error {
 	fmt.Printf("\n1 endpoint, every case kind but auth and the burst (median of %d runs, range in brackets)\n", shortRuns)
+	fl, err := b.measureFloor()
+	if err != nil {
+		return err
+	}
 	var starts []time.Duration
 	for _, c := range []int{4, 16} {
 		var runs []measurement
@@ -53,6 +57,9 @@ func (b *bench) oneEndpoint() error {
 		}
 		fmt.Printf("  --concurrency %-2d  %2d requests  wall %-7s ideal %-7s ratio %.2f× [%.2f–%.2f]%s\n", c, m.requests, round(m.wall), m.ideal, m.ratio(),
 			runs[0].ratio(), runs[len(runs)-1].ratio(), goal)
+		if c == 4 {
+			printOwnTime(m, c, fl)
+		}
 	}
 	slices.Sort(starts)
 	start := starts[len(starts)/2]
@@ -155,3 +162,15 @@ func (b *bench) bigAnswers() error {
 		mib(h.maxRSS), mib(above), within(float64(above), goalHeaders), mib(goalHeaders))
 	return nil
 }
+
+// printOwnTime splits a run's time over the ideal into the machine's
+// floor (an empty program's start, each round's answer beyond the
+// latency) and what is left: apiconform's own.
+func printOwnTime(m measurement, concurrency int, fl floor) {
+	rounds := (m.requests + concurrency - 1) / concurrency
+	machine := fl.emptyStart + time.Duration(rounds)*fl.answer
+	fmt.Printf("    of its %s over the ideal: the machine's floor %s (an empty Go program starts and exits in %s; each of %d rounds' answers takes %s beyond the latency), apiconform's own %s\n",
+		round(m.wall-m.ideal), roundTenth(machine), roundTenth(fl.emptyStart), rounds, roundTenth(fl.answer), roundTenth(m.wall-m.ideal-machine))
+}
+
+func roundTenth(d time.Duration) time.Duration { return d.Round(100 * time.Microsecond) }
