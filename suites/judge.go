@@ -160,6 +160,10 @@ func runGinkgo(out io.Writer) {
 	reporterConfig.JUnitReport, reporterConfig.JSONReport, reporterConfig.TeamcityReport = "", "", ""
 	if out == nil {
 		out = io.Discard
+		// Nobody reads the console report: Ginkgo's plainest format costs
+		// least to render (a failure-heavy judgement spent a fifth of its
+		// time formatting code locations for it).
+		reporterConfig.FdOutput, reporterConfig.SilenceSkips = true, true
 	}
 	previous := formatter.ColorableStdOut
 	formatter.ColorableStdOut = out
