@@ -17,8 +17,10 @@ type defectCase struct {
 	// fails lists the cases that must fail (for a fail-level rule) or
 	// carry a warning (for a warn-level rule).
 	fails string
-	// check is the finding that must name the broken rule.
-	check string
+	// check is the finding that must name the broken rule; checkOn names
+	// it instead for the cases where the defect breaks another field.
+	check   string
+	checkOn map[string]string
 	// source must appear in the finding: the RFC section or the profile.
 	source string
 	warn   bool // a warn-level rule: shown, but fails only with --strict-warnings
@@ -58,6 +60,7 @@ var defectCases = []defectCase{
 	{defect: fixtures.DefectRateLimit503, profile: "strict", fails: "rate-limit", check: "status", source: "RFC 6585 §4", burst: true},
 	{defect: fixtures.DefectNoRecovery, profile: "lenient", fails: "rate-limit", check: "recovery", source: "RFC 6585 §4", burst: true},
 	{defect: fixtures.DefectDuplicateMembers, profile: "lenient", fails: "partial", check: "rule:duplicate-member", source: "RFC 8259 §4"},
+	{defect: fixtures.DefectNullLists, profile: "lenient", fails: "found found-one none", check: "missing_ids", checkOn: map[string]string{"none": "ids"}, source: "profile lenient"},
 	{defect: fixtures.DefectSingleMissing200, profile: "strict", fails: "none", check: "status", source: "profile strict", args: singleRecord},
 	{defect: fixtures.DefectSingleMissing200, profile: "envelope", fails: "none", check: "ok", source: "profile envelope", args: singleRecord},
 }
@@ -122,15 +125,19 @@ func TestEveryDefectFailsExactlyItsCase(t *testing.T) {
 			}
 			for _, kind := range strings.Fields(dc.fails) {
 				c := caseByKind(t, res.run, kind)
+				check := dc.check
+				if on, ok := dc.checkOn[kind]; ok {
+					check = on
+				}
 				var found bool
 				for _, f := range c.Failures {
-					if f.Check == dc.check {
+					if f.Check == check {
 						found = true
 						assertFinding(t, c.ID, f, dc)
 					}
 				}
 				if !found {
-					t.Errorf("%s fails, but not on %s: %+v", c.ID, dc.check, c.Failures)
+					t.Errorf("%s fails, but not on %s: %+v", c.ID, check, c.Failures)
 				}
 			}
 		})

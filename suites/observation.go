@@ -138,7 +138,7 @@ func (o *Observation) ItemIDs(path, idPath string) (ids []string, present bool, 
 	}
 	switch {
 	case r.Type == gjson.Null:
-		return []string{}, true, ""
+		return nil, true, nullList(path)
 	case r.IsArray():
 		ids = []string{}
 		for i, item := range r.Array() {
@@ -166,7 +166,7 @@ func (o *Observation) IDList(path string) (ids []string, present bool, problem s
 		return nil, false, ""
 	}
 	if r.Type == gjson.Null {
-		return []string{}, true, ""
+		return nil, true, nullList(path)
 	}
 	if !r.IsArray() {
 		return nil, true, fmt.Sprintf("%s is %s, not a list", path, describeType(r))
@@ -176,6 +176,12 @@ func (o *Observation) IDList(path string) (ids []string, present bool, problem s
 		ids = append(ids, v.String())
 	}
 	return ids, true, ""
+}
+
+// nullList says why null is no empty list: Go encodes a nil slice as
+// null, and a client that counts or walks the list fails on it.
+func nullList(path string) string {
+	return fmt.Sprintf("%s is null, not a list: a client that takes its length or walks it fails (JavaScript's .length, Python's len); send []", path)
 }
 
 func describeType(r gjson.Result) string {
