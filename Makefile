@@ -55,7 +55,7 @@ bench: build
 ## fuzz: each fuzz target for FUZZTIME; no input may panic the runner.
 ## A failing input lands in the package's testdata/fuzz as a regression seed.
 FUZZTIME ?= 20s
-FUZZ_TARGETS := runner:FuzzConfigFile runner:FuzzRunArgs suites:FuzzObservation suites:FuzzJudge suites/auth:FuzzSecretShapeHints reports:FuzzPrintableWriter
+FUZZ_TARGETS := runner:FuzzConfigFile runner:FuzzRunArgs suites:FuzzObservation suites:FuzzJudge suites/auth:FuzzSecretShapeHints reports:FuzzPrintableWriter suites/httpsyntax:FuzzParseChallenges
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; name=$${t#*:}; echo "== $$name ($$pkg, $(FUZZTIME))"; \

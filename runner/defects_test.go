@@ -49,6 +49,7 @@ var defectCases = []defectCase{
 	{defect: fixtures.DefectNoCacheControl, profile: "strict", fails: "partial none unknown-endpoint", check: "rule:error-cache-control", source: "RFC 9111 §4.2.2", warn: true},
 	{defect: fixtures.DefectNoChallenge, profile: "strict", fails: "auth-missing auth-invalid", check: "rule:401-challenge", source: "RFC 9110 §11.6.1"},
 	{defect: fixtures.DefectNoChallenge, profile: "envelope", fails: "auth-invalid", check: "rule:401-challenge", source: "RFC 9110 §11.6.1"},
+	{defect: fixtures.DefectBrokenChallenge, profile: "lenient", fails: "auth-missing auth-invalid", check: "rule:401-challenge", source: "RFC 9110 §11.6.1"},
 	{defect: fixtures.DefectEnvelope401ForMissing, profile: "envelope", fails: "auth-missing", check: "status", source: "profile envelope"},
 	{defect: fixtures.DefectForbiddenGetsData, profile: "strict", fails: "auth-forbidden", check: "status", source: "profile strict"},
 	{defect: fixtures.DefectUnknownEndpoint200, profile: "strict", fails: "unknown-endpoint", check: "status", source: "profile strict"},

@@ -165,3 +165,35 @@ func TestImpactLinesFitTheAnswer(t *testing.T) {
 		t.Errorf("partial answered 200 with no signal: impact %q", imp)
 	}
 }
+
+// TestChallengeMessagesSayWhatCameBack checks that the 401 rule tells a
+// missing header from an empty one and from a broken challenge.
+func TestChallengeMessagesSayWhatCameBack(t *testing.T) {
+	c := partialCase()
+	c.ID, c.Kind = "items/auth-missing", plan.AuthMissing
+	for _, tc := range []struct {
+		header []string // nil: no header
+		want   string   // in the failure; "" when the case passes
+	}{
+		{nil, "no WWW-Authenticate header"},
+		{[]string{""}, "a WWW-Authenticate header with an empty value"},
+		{[]string{`Bearer realm="api`}, "a quoted string in it is never closed"},
+		{[]string{`Bearer realm="api"`, `Basic realm="api"`}, ""},
+	} {
+		ex := answer(401, "application/json", `{"error":"unauthorized"}`)
+		for _, v := range tc.header {
+			ex.Response.Header.Add("WWW-Authenticate", v)
+		}
+		r := judgeOne(t, "strict", c, ex)
+		var got []string
+		for _, f := range r.Failures {
+			got = append(got, f.Message)
+		}
+		switch {
+		case tc.want == "" && len(got) > 0:
+			t.Errorf("%q: failed: %q", tc.header, got)
+		case tc.want != "" && !strings.Contains(strings.Join(got, "\n"), tc.want):
+			t.Errorf("%q: failures %q, want one saying %q", tc.header, got, tc.want)
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/apiconform/apiconform/suites/httpsyntax"
+	"github.com/apiconform/apiconform/suites/words"
 )
 
 // Level is how much a broken rule weighs.
@@ -68,12 +69,16 @@ var rules = []Rule{
 		applies: func(o *Observation, _ *Profile) bool { return o.Status == http.StatusUnauthorized },
 		check: func() types.GomegaMatcher {
 			return matcher(text("a WWW-Authenticate challenge on the 401"), func(o *Observation) (bool, string) {
-				v := strings.TrimSpace(strings.Join(o.Header.Values("WWW-Authenticate"), ", "))
-				if v == "" {
+				values := o.Header.Values("WWW-Authenticate")
+				if len(values) == 0 {
 					return false, "no WWW-Authenticate header"
 				}
-				if !httpsyntax.IsToken(strings.Fields(v)[0]) {
-					return false, fmt.Sprintf("WWW-Authenticate %q, which names no auth scheme", v)
+				v := strings.TrimSpace(strings.Join(values, ", "))
+				if v == "" {
+					return false, "a WWW-Authenticate header with an empty value: no challenge"
+				}
+				if _, problem := httpsyntax.ParseChallenges(v); problem != "" {
+					return false, fmt.Sprintf("WWW-Authenticate %q, which is no valid challenge: %s", words.ClipLine(v, 120), problem)
 				}
 				return true, ""
 			})
