@@ -86,7 +86,7 @@ func (j *caseJudge) judge() {
 	case ex.Err != nil:
 		j.inconclusive = describeTransport(ex.Err) + attemptsNote(ex.Attempts)
 	case ex.Response.Status == http.StatusTooManyRequests:
-		j.inconclusive = "rate limited (429) outside the rate-limit phase: the answer says nothing about this case; lower --concurrency and run again"
+		j.inconclusive = "rate limited (429) outside the rate-limit phase: the answer says nothing about this case; lower --concurrency, or cap the rate with --max-rps, and run again"
 	case unavailable(ex.Response.Status) && !slices.Contains(allCodes(alts), ex.Response.Status):
 		j.inconclusive = fmt.Sprintf("the API or its gateway was unavailable (%d %s): the answer says nothing about this case; run again when it is up (--wait waits for it)",
 			ex.Response.Status, http.StatusText(ex.Response.Status))

@@ -197,3 +197,27 @@ func TestChallengeMessagesSayWhatCameBack(t *testing.T) {
 		}
 	}
 }
+
+// TestRateLimitNoteKeepsTheDraftApart checks that the note names the
+// draft's fields apart from the headers the draft does not define.
+func TestRateLimitNoteKeepsTheDraftApart(t *testing.T) {
+	h := http.Header{}
+	h.Set("RateLimit", `"default";r=50;t=30`)
+	h.Set("X-RateLimit-Reset", "1764700000")
+	got := rateLimitNote(&Observation{Header: h}, nil)
+	want := `rate-limit fields of the IETF draft: {"RateLimit":[{"name":"default","r":"50","t":"30"}]}; rate-limit headers the draft does not define: {"X-Ratelimit-Reset":"1764700000"}`
+	if got != want {
+		t.Fatalf("note\n got %s\nwant %s", got, want)
+	}
+}
+
+// TestRedirectSaysWhereItPoints checks that a 3xx failure names its
+// Location and the flag that follows it.
+func TestRedirectSaysWhereItPoints(t *testing.T) {
+	ex := answer(301, "text/html", "<a href=\"/items/\">Moved</a>")
+	ex.Response.Header.Set("Location", "/items/?id=1,2")
+	r := judgeOne(t, "lenient", partialCase(), ex)
+	if len(r.Failures) == 0 || !strings.Contains(r.Failures[0].Message, "got 301 Moved Permanently to /items/?id=1,2 (a redirect: --follow-redirects judges the answer it points to)") {
+		t.Fatalf("failures %+v", r.Failures)
+	}
+}

@@ -206,6 +206,9 @@ func describeType(r gjson.Result) string {
 func (o *Observation) Summary() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d %s", o.Status, http.StatusText(o.Status))
+	if loc := o.Header.Get("Location"); o.Status >= 300 && o.Status <= 399 && loc != "" {
+		fmt.Fprintf(&b, " to %s (a redirect: --follow-redirects judges the answer it points to)", words.ClipLine(loc, 120))
+	}
 	switch {
 	case len(o.Body) == 0:
 		b.WriteString(" with an empty body")

@@ -278,14 +278,35 @@ var rules = []Rule{
 		ID: "ratelimit-headers", Level: LevelInfo, Source: "draft-ietf-httpapi-ratelimit-headers",
 		Summary: "RateLimit / RateLimit-Policy and X-RateLimit-* headers, when present, are parsed and shown",
 		applies: func(o *Observation, _ *Profile) bool { return len(RateLimitHeaders(o.Header)) > 0 },
-		note: func(o *Observation, _ *Profile) string {
-			b, _ := json.Marshal(RateLimitHeaders(o.Header))
-			return "rate-limit headers: " + string(b)
-		},
+		note:    rateLimitNote,
 	},
 }
 
 func is2xx(status int) bool { return status >= 200 && status <= 299 }
+
+// rateLimitNote shows the draft's RateLimit fields apart from the older
+// X-RateLimit-* and RateLimit-* headers, which the draft does not define
+// (their reset is seconds on some APIs and an epoch time on others).
+func rateLimitNote(o *Observation, _ *Profile) string {
+	draft, other := map[string]any{}, map[string]any{}
+	for name, v := range RateLimitHeaders(o.Header) {
+		if name == "RateLimit" || name == "RateLimit-Policy" {
+			draft[name] = v
+		} else {
+			other[name] = v
+		}
+	}
+	var parts []string
+	if len(draft) > 0 {
+		b, _ := json.Marshal(draft)
+		parts = append(parts, "rate-limit fields of the IETF draft: "+string(b))
+	}
+	if len(other) > 0 {
+		b, _ := json.Marshal(other)
+		parts = append(parts, "rate-limit headers the draft does not define: "+string(b))
+	}
+	return strings.Join(parts, "; ")
+}
 
 // RateLimitHeaders parses the rate-limit headers an answer carries: the
 // IETF RateLimit and RateLimit-Policy fields (structured lists such as
