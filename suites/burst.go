@@ -57,7 +57,7 @@ func describeBurst(b *probe.Burst) string {
 	var parts []string
 	parts = append(parts, fmt.Sprintf("sent %d of a budget of %d", b.Sent, b.Budget))
 	if b.StoppedBy != 0 {
-		parts = append(parts, fmt.Sprintf("stopped at the first %d", b.StoppedBy))
+		parts = append(parts, fmt.Sprintf("sending stopped at the first %d (requests already in flight still came back)", b.StoppedBy))
 	}
 	parts = append(parts, "statuses "+fmtStatuses(b.Statuses))
 	if b.RetryAfter != "" {
