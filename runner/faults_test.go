@@ -213,6 +213,13 @@ func TestFaultRedirects(t *testing.T) {
 
 	o = faultRun(t, srv.URL+"/redirect-loop/lenient", nil, "--label-filter", "case:found", "--follow-redirects")
 	expectError(t, o, "items/found", "transport error (redirect)", "stopped after 10 redirects")
+
+	// A followed 302 repeats the case's method: net/http would send the
+	// DELETE on as a GET, and the 405 the API gives a DELETE never shows.
+	o = faultRun(t, srv.URL+"/redirect/lenient", nil, "--label-filter", "case:wrong-method", "--wrong-method", "DELETE", "--follow-redirects")
+	if c := o.faultCase(t, "items/wrong-method"); c.Outcome != suites.Pass || c.Response == nil || c.Response.Status != http.StatusMethodNotAllowed {
+		t.Errorf("followed redirect of a DELETE: outcome %s, response %+v; want the API's 405 to the DELETE (failures %v)", c.Outcome, c.Response, c.Failures)
+	}
 }
 
 func TestFaultTLS(t *testing.T) {

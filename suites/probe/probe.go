@@ -127,6 +127,9 @@ func newClient(opts Options) *http.Client {
 			if req.URL.Scheme == "https" && opts.BeforeTLS != nil {
 				opts.BeforeTLS()
 			}
+			if err := keepMethod(req, via[0]); err != nil {
+				return err
+			}
 			// net/http keeps Authorization on a redirect to the same host
 			// name on another port, and an API-key header everywhere: drop
 			// the credentials on any change of host or port, so a token
@@ -137,6 +140,32 @@ func newClient(opts Options) *http.Client {
 			return nil
 		},
 	}
+}
+
+// keepMethod makes req, the next hop of a redirect, repeat the case's
+// own request, method and body: net/http turns every method but GET and
+// HEAD into a GET on a 301 or 302, and the answer judged would then be
+// another request's (a DELETE judged on what a GET got). RFC 9110
+// §15.4.2 and §15.4.3 let a client keep the method; a 303 asks for a GET
+// of its Location, and is followed as one.
+func keepMethod(req, orig *http.Request) error {
+	if req.Method == orig.Method || req.Response == nil || req.Response.StatusCode == http.StatusSeeOther {
+		return nil
+	}
+	req.Method = orig.Method
+	if orig.GetBody != nil {
+		body, err := orig.GetBody()
+		if err != nil {
+			return err
+		}
+		req.Body, req.GetBody, req.ContentLength = body, orig.GetBody, orig.ContentLength
+	}
+	for _, name := range []string{"Content-Type", "Content-Encoding", "Content-Language"} {
+		if v, ok := orig.Header[name]; ok {
+			req.Header[name] = v
+		}
+	}
+	return nil
 }
 
 // OutOfBandClient returns a client for requests that are not cases (an
