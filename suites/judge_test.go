@@ -1,9 +1,11 @@
 package suites
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/apiconform/apiconform/suites/plan"
 	"github.com/apiconform/apiconform/suites/probe"
@@ -219,5 +221,43 @@ func TestRedirectSaysWhereItPoints(t *testing.T) {
 	r := judgeOne(t, "lenient", partialCase(), ex)
 	if len(r.Failures) == 0 || !strings.Contains(r.Failures[0].Message, "got 301 Moved Permanently to /items/?id=1,2 (a redirect: --follow-redirects judges the answer it points to)") {
 		t.Fatalf("failures %+v", r.Failures)
+	}
+}
+
+// TestCappedRecoveryIsANoteNotAWarning checks that a 429 after a wait
+// that --retry-after-max cut short neither fails nor warns, even with
+// --strict-warnings: an honest limiter refuses then too. A 429 after
+// the full wait fails.
+func TestCappedRecoveryIsANoteNotAWarning(t *testing.T) {
+	var c plan.Case
+	for _, fc := range fuzzPlan(t, plan.Fields{}) {
+		if fc.Kind == plan.RateLimit {
+			c = fc
+		}
+	}
+	profiles, err := LoadProfiles(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, capped := range []bool{true, false} {
+		limited := answer(429, "application/json", `{"error":"rate_limited"}`)
+		limited.Response.Header.Set("Retry-After", "60")
+		again := answer(429, "application/json", `{"error":"rate_limited"}`)
+		ex := answer(429, "application/json", `{"error":"rate_limited"}`)
+		ex.CaseID = c.ID
+		ex.Burst = &probe.Burst{Budget: 30, Sent: 12, Statuses: map[int]int{200: 11, 429: 1}, StoppedBy: 429, Limiting: limited,
+			RetryAfter: "60", Waited: 10 * time.Second, WaitCapped: capped, Recovery: again}
+		results, err := Judge(Input{Suites: []Suite{{Name: "items", Profile: profiles["strict"], Cases: []plan.Case{c}}},
+			Exchanges: map[string]*probe.Exchange{c.ID: ex}, StrictWarnings: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := results[0]
+		switch {
+		case capped && (r.Outcome != Pass || len(r.Warnings) > 0 || !strings.Contains(fmt.Sprint(r.Notes), "recovery was not checked")):
+			t.Errorf("capped wait: outcome %s, warnings %v, notes %v; want a pass with a note", r.Outcome, r.Warnings, r.Notes)
+		case !capped && r.Outcome != Fail:
+			t.Errorf("full wait: outcome %s; want a failure on recovery", r.Outcome)
+		}
 	}
 }
