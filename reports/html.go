@@ -225,6 +225,9 @@ func verdictHeadline(run *Run) string {
 	total := len(run.Cases)
 	switch run.Verdict {
 	case VerdictFail:
+		if k.Skipped > 0 {
+			return fmt.Sprintf("%d of %d cases break the profile (%d more skipped)", k.Fail, total-k.Skipped, k.Skipped)
+		}
 		return fmt.Sprintf("%d of %d cases break the profile", k.Fail, total)
 	case VerdictInconclusive:
 		if len(run.Gaps) > 0 && k.Error+k.NotRun == 0 {

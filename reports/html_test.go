@@ -42,7 +42,7 @@ func TestHTMLShowsVerdictNoticesMatrixAndCases(t *testing.T) {
 	page := render(t, WriteHTML, sampleRun())
 
 	wantContains(t, "the banner", page,
-		`<header class="banner v-fail">`, `<span class="verdict">FAIL</span>`, "2 of 7 cases break the profile",
+		`<header class="banner v-fail">`, `<span class="verdict">FAIL</span>`, "2 of 6 cases break the profile (1 more skipped)",
 		"profile <b>lenient</b>", "https://staging.example.com/api", "took 1.234s")
 	wantContains(t, "the notices", page, `<p class="notice" role="alert"><b>Warning</b>TLS certificate verification was OFF (--insecure)`)
 	wantContains(t, "the counts", page,

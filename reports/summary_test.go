@@ -11,7 +11,7 @@ import (
 func TestSummaryShowsVerdictCountsNoticesFailuresAndErrors(t *testing.T) {
 	md := render(t, WriteSummary, sampleRun())
 	wantContains(t, "summary.md", md,
-		"### ❌ apiconform: FAIL\n\n2 of 7 cases break the profile.\n",
+		"### ❌ apiconform: FAIL\n\n2 of 6 cases break the profile (1 more skipped).\n",
 		"Profile `lenient` · target `https://staging.example.com/api` · apiconform test · 2026-03-14 09:26 UTC · took 1.234s",
 		"| passed | failed | errors | skipped | not run | warnings |\n|---:|---:|---:|---:|---:|---:|\n| 2 | 2 | 1 | 1 | 1 | 2 |\n",
 		"> **⚠️ Warning:** TLS certificate verification was OFF (--insecure): the API's identity was not checked\n",
