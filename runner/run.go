@@ -184,7 +184,7 @@ func (j *Job) newRun(ctx context.Context, started time.Time, profile string, res
 	if j.KnownFailures != nil {
 		known = suites.ApplyKnownFailures(results, j.KnownFailures, time.Now())
 	}
-	notices := j.Notices
+	notices := append(slices.Clip(j.Notices), suites.IDStyleHints(results)...)
 	if deadlineHit {
 		if n := suites.CountResults(results).NotRun; n > 0 {
 			notices = append(slices.Clip(notices), fmt.Sprintf("the run reached --deadline %s: %d cases were not answered in time and are reported as not run", cfg.Deadline, n))

@@ -261,3 +261,28 @@ func TestCappedRecoveryIsANoteNotAWarning(t *testing.T) {
 		}
 	}
 }
+
+// TestIDStyleHints checks that a list refused as a bad request while one
+// ID is served suggests the other list style, and nothing else does.
+func TestIDStyleHints(t *testing.T) {
+	ep := &plan.Endpoint{Name: "items", IDStyle: plan.StyleComma}
+	result := func(kind plan.Kind, sent []string, status int) *Result {
+		return &Result{Case: &plan.Case{Endpoint: ep, Kind: kind, IDs: plan.IDs{Sent: sent}}, Exchange: answer(status, "application/json", "{}")}
+	}
+	for _, tc := range []struct {
+		found, foundOne int
+		want            string
+	}{
+		{422, 200, "items: one ID was answered 200 but a list of them 422: the API may read a list in another style than comma; if so, set id_style: repeat (--id-style repeat) and run again"},
+		{400, 200, "items: one ID was answered 200 but a list of them 400"},
+		{200, 200, ""},
+		{400, 400, ""},
+		{404, 200, ""},
+	} {
+		hints := IDStyleHints([]*Result{result(plan.Found, []string{"2", "3"}, tc.found), result(plan.FoundOne, []string{"2"}, tc.foundOne)})
+		got := strings.Join(hints, "\n")
+		if (tc.want == "") != (got == "") || !strings.HasPrefix(got, tc.want) {
+			t.Errorf("found %d, found-one %d: hints %q, want %q", tc.found, tc.foundOne, got, tc.want)
+		}
+	}
+}
