@@ -286,3 +286,19 @@ func TestIDStyleHints(t *testing.T) {
 		}
 	}
 }
+
+// TestChallengeProblemIsClipped checks that a huge broken challenge
+// reaches the finding clipped: the header is the server's to size.
+func TestChallengeProblemIsClipped(t *testing.T) {
+	c := partialCase()
+	c.ID, c.Kind = "items/auth-missing", plan.AuthMissing
+	ex := answer(401, "application/json", `{"error":"unauthorized"}`)
+	ex.Response.Header.Set("WWW-Authenticate", "Bearer realm="+strings.Repeat("x", 30000)+" y")
+	r := judgeOne(t, "strict", c, ex)
+	if len(r.Failures) == 0 {
+		t.Fatal("a broken challenge passed")
+	}
+	if n := len(r.Failures[0].Message); n > 1000 {
+		t.Fatalf("the finding is %d bytes; want it clipped under 1000", n)
+	}
+}

@@ -78,7 +78,7 @@ var rules = []Rule{
 					return false, "a WWW-Authenticate header with an empty value: no challenge"
 				}
 				if _, problem := httpsyntax.ParseChallenges(v); problem != "" {
-					return false, fmt.Sprintf("WWW-Authenticate %q, which is no valid challenge: %s", words.ClipLine(v, 120), problem)
+					return false, fmt.Sprintf("WWW-Authenticate %q, which is no valid challenge: %s", words.ClipLine(v, 120), words.ClipLine(problem, 160))
 				}
 				return true, ""
 			})

@@ -9,8 +9,9 @@ import (
 
 // StartHeapFloor is the memory a run may take before its first garbage
 // collection. Go's collector starts at a 4 MiB heap: a one-endpoint run
-// collected twice while it probed, for a heap it frees at exit anyway. Past the floor the collector runs as usual (GOGC=100), so
-// large runs peak no higher.
+// collected twice while it probed, for a heap it frees at exit anyway.
+// Past the floor the collector runs as usual (GOGC=100), so large runs
+// peak no higher.
 const StartHeapFloor = 32 << 20
 
 // DeferFirstCollection keeps the garbage collector off until the
